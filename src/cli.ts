@@ -1,0 +1,124 @@
+// The outermost layer: builds the context, runs the program, turns whatever
+// went wrong into one line and an exit code. The only place that exits.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.js';
+import { Cleanups, type Context, type GlobalOptions } from './core/context.js';
+import { ExitCode, FastupError, InterruptedError, ReportedError, UsageError, toFastupError } from './core/errors.js';
+import { Ui } from './core/output/ui.js';
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
+
+const controller = new AbortController();
+const cleanups = new Cleanups();
+let ui: Ui | undefined;
+
+function globalsOf(cmd: Command): GlobalOptions {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const o = root.opts<Record<string, unknown>>();
+  return {
+    apiUrl: o.apiUrl as string | undefined,
+    apiKey: o.apiKey as string | undefined,
+    workspace: o.workspace as string | undefined,
+    profile: o.profile as string | undefined,
+    json: Boolean(o.json),
+    quiet: Boolean(o.quiet),
+    verbose: Boolean(o.verbose),
+    color: o.color === false ? false : undefined,
+    allowInsecureHttp: Boolean(o.allowInsecureHttp),
+  };
+}
+
+function makeUi(globals: Pick<GlobalOptions, 'json' | 'quiet' | 'verbose' | 'color'>): Ui {
+  return new Ui({ stdout: process.stdout, stderr: process.stderr, env: process.env, ...globals });
+}
+
+function makeContext(cmd: Command): Context {
+  const globals = globalsOf(cmd);
+  ui = makeUi(globals);
+  ui.addSecret(globals.apiKey);
+  ui.addSecret(process.env.FASTUP_API_KEY);
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    globals,
+    ui,
+    now: Date.now,
+    signal: controller.signal,
+    cleanups,
+  };
+}
+
+/** Before a command's Ui exists (a bad flag), judge --json and friends from argv. */
+function fallbackUi(argv: string[]): Ui {
+  return makeUi({
+    json: argv.includes('--json'),
+    quiet: argv.includes('--quiet') || argv.includes('-q'),
+    verbose: argv.includes('--verbose'),
+    color: argv.includes('--no-color') ? false : undefined,
+  });
+}
+
+function fromCommander(err: CommanderError): FastupError | number {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
+  if (err.code === 'commander.help') return ExitCode.usage; // bare `fastup`: help on stderr
+  const message = err.message.replace(/^error: /, '');
+  return new UsageError(message, { code: 'UsageError', hint: 'see fastup --help' });
+}
+
+let signalled: 'SIGINT' | 'SIGTERM' | undefined;
+function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
+  const code = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+  if (signalled) {
+    // A second Ctrl-C means now: no more waiting for cleanups.
+    process.exit(code);
+  }
+  signalled = signal;
+  controller.abort(new InterruptedError(signal));
+  // Commands end promptly on abort; this only guards against one that does not.
+  setTimeout(() => {
+    void cleanups.run().finally(() => process.exit(code));
+  }, 10_000).unref();
+}
+process.on('SIGINT', () => onSignal('SIGINT'));
+process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+async function flush(stream: NodeJS.WritableStream): Promise<void> {
+  await new Promise<void>((resolve) => stream.write('', () => resolve()));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram(version, makeContext);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    if (signalled) throw new InterruptedError(signalled);
+    return ExitCode.ok;
+  } catch (caught) {
+    let err: FastupError;
+    if (caught instanceof CommanderError) {
+      const mapped = fromCommander(caught);
+      if (typeof mapped === 'number') return mapped;
+      err = mapped;
+    } else if (signalled) {
+      // Whatever the abort broke on its way out, the user's story is the signal.
+      err = new InterruptedError(signalled);
+    } else {
+      err = toFastupError(caught);
+    }
+    if (!(err instanceof ReportedError)) (ui ?? fallbackUi(argv)).error(err);
+    return err.exitCode;
+  } finally {
+    await cleanups.run();
+  }
+}
+
+const code = await main(process.argv.slice(2));
+await flush(process.stdout);
+await flush(process.stderr);
+process.exit(code);

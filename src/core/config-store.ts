@@ -1,0 +1,91 @@
+// Profiles live in one JSON file written by conf (atomically, mode 0600).
+// FASTUP_CONFIG_DIR moves it, which tests and sandboxed CI jobs use; otherwise
+// conf picks the per-user config folder (XDG_CONFIG_HOME first, then HOME).
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type Conf from 'conf';
+import { ConfigError } from './errors.js';
+
+export type ProfileValues = Partial<Record<string, string>>;
+
+interface StoreShape {
+  profiles: Record<string, ProfileValues>;
+}
+
+export class ConfigStore {
+  private constructor(private readonly conf: Conf<StoreShape>) {}
+
+  static async open(env: NodeJS.ProcessEnv): Promise<ConfigStore> {
+    const { default: ConfClass } = await import('conf');
+    const cwd = env.FASTUP_CONFIG_DIR || undefined;
+    const path = cwd ? join(cwd, 'config.json') : undefined;
+    if (path) assertPrivate(path);
+    let conf: Conf<StoreShape>;
+    try {
+      conf = new ConfClass<StoreShape>({
+        projectName: 'fastup',
+        projectSuffix: '',
+        configName: 'config',
+        ...(cwd ? { cwd } : {}),
+        configFileMode: 0o600,
+        defaults: { profiles: {} },
+      });
+    } catch (err) {
+      throw new ConfigError(`cannot read the config file: ${(err as Error).message}`, {
+        code: 'ConfigUnreadable',
+        hint: 'fix or remove the file shown by `fastup config path`',
+        cause: err,
+      });
+    }
+    if (!path) assertPrivate(conf.path);
+    return new ConfigStore(conf);
+  }
+
+  get path(): string {
+    return this.conf.path;
+  }
+
+  profile(name: string): ProfileValues {
+    return { ...(this.conf.get('profiles')[name] ?? {}) };
+  }
+
+  profiles(): string[] {
+    return Object.keys(this.conf.get('profiles'));
+  }
+
+  set(profile: string, key: string, value: string): void {
+    const profiles = this.conf.get('profiles');
+    this.conf.set('profiles', { ...profiles, [profile]: { ...(profiles[profile] ?? {}), [key]: value } });
+  }
+
+  /** Replaces several keys of a profile in one write. */
+  merge(profile: string, values: ProfileValues): void {
+    const profiles = this.conf.get('profiles');
+    this.conf.set('profiles', { ...profiles, [profile]: { ...(profiles[profile] ?? {}), ...values } });
+  }
+
+  unset(profile: string, key: string): boolean {
+    const profiles = this.conf.get('profiles');
+    const current = profiles[profile];
+    if (!current || !(key in current)) return false;
+    const { [key]: _removed, ...rest } = current;
+    this.conf.set('profiles', { ...profiles, [profile]: rest });
+    return true;
+  }
+}
+
+/** A config file others may write could redirect the API key: refuse it. */
+function assertPrivate(path: string): void {
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return; // not created yet
+  }
+  if (process.platform !== 'win32' && (mode & 0o022) !== 0) {
+    throw new ConfigError(`config file ${path} is writable by other users`, {
+      code: 'ConfigInsecure',
+      hint: `run: chmod 600 '${path}'`,
+    });
+  }
+}

@@ -1,0 +1,105 @@
+// The one place that writes to the terminal. Results go to stdout, everything
+// else to stderr; under --json stdout carries only JSON lines. The core never
+// prints: it returns results or emits events that a command hands to the Ui.
+import type { ChalkInstance } from 'chalk';
+import { chalkFor } from './color.js';
+import type { FastupError } from '../errors.js';
+import { redactSecrets } from '../redact.js';
+
+export interface UiOptions {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  color?: boolean;
+}
+
+export class Ui {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  /** Colours for stderr (diagnostics, progress). */
+  readonly c: ChalkInstance;
+  /** Colours for stdout (human results). */
+  readonly cOut: ChalkInstance;
+  readonly stderrIsTTY: boolean;
+  readonly stdoutIsTTY: boolean;
+  private readonly secrets = new Set<string>();
+
+  constructor(private readonly opts: UiOptions) {
+    this.json = opts.json;
+    this.quiet = opts.quiet;
+    this.verbose = opts.verbose;
+    this.c = chalkFor(opts.stderr, opts.env, opts.color);
+    this.cOut = chalkFor(opts.stdout, opts.env, opts.color);
+    this.stderrIsTTY = Boolean(opts.stderr.isTTY);
+    this.stdoutIsTTY = Boolean(opts.stdout.isTTY);
+  }
+
+  /** Registers a secret (the API key in use) that must never reach any output. */
+  addSecret(secret: string | undefined): void {
+    if (secret && secret.length >= 4) this.secrets.add(secret);
+  }
+
+  private clean(text: string): string {
+    return redactSecrets(text, this.secrets);
+  }
+
+  /** A human result line on stdout (suppressed under --json). */
+  result(text: string): void {
+    if (this.json) return;
+    this.opts.stdout.write(`${this.clean(text)}\n`);
+  }
+
+  /** One compact JSON document per line on stdout. */
+  jsonLine(value: unknown): void {
+    this.opts.stdout.write(`${this.clean(JSON.stringify(value))}\n`);
+  }
+
+  /** Raw text on stdout, e.g. a presign document or a completion script. */
+  raw(text: string): void {
+    this.opts.stdout.write(this.clean(text));
+  }
+
+  /** Progress and status lines on stderr; --quiet silences them. */
+  info(text: string): void {
+    if (this.quiet) return;
+    this.opts.stderr.write(`${this.clean(text)}\n`);
+  }
+
+  warn(text: string): void {
+    if (this.quiet) return;
+    this.opts.stderr.write(`${this.clean(this.c.yellow('warning: ') + text)}\n`);
+  }
+
+  /** Details of the HTTP exchange and stacks: only with --verbose. */
+  debug(text: string): void {
+    if (!this.verbose) return;
+    this.opts.stderr.write(`${this.clean(this.c.dim(text))}\n`);
+  }
+
+  /**
+   * One failure: a short line on stderr (or the JSON error object under --json).
+   * `subject` names the file or thing it concerns.
+   */
+  error(err: FastupError, subject?: string): void {
+    if (this.json) {
+      this.opts.stderr.write(`${this.clean(JSON.stringify({ error: err.toJSON() }))}\n`);
+    } else {
+      const what = subject ? `${subject}: ${err.message}` : err.message;
+      const hint = err.hint ? ` (${err.hint})` : '';
+      this.opts.stderr.write(`${this.clean(`${this.c.red('error:')} ${what}${hint}`)}\n`);
+    }
+    if (this.verbose && err.stack) {
+      const cause = err.cause instanceof Error && err.cause.stack ? `\ncaused by: ${err.cause.stack}` : '';
+      this.opts.stderr.write(`${this.clean(this.c.dim(err.stack + cause))}\n`);
+    }
+  }
+
+  /** The stream progress renderers draw on. */
+  get progressStream(): NodeJS.WritableStream & { isTTY?: boolean } {
+    return this.opts.stderr;
+  }
+}

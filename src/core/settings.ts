@@ -1,0 +1,109 @@
+// Resolves each setting with SPEC 2's precedence: flag > environment > config
+// profile > default, and remembers where every value came from (config list).
+import { z } from 'zod';
+import { ConfigError, UsageError } from './errors.js';
+import type { ProfileValues } from './config-store.js';
+
+export type Source = 'flag' | 'env' | 'profile' | 'default';
+
+interface KeySpec {
+  env?: string;
+  secret?: boolean;
+  default?: string;
+  schema: z.ZodType<string>;
+  describe: string;
+}
+
+const url = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL');
+const nonEmpty = z.string().min(1, 'must not be empty').regex(/^[^\s]+$/, 'must not contain spaces');
+const wholeNumber = z.string().regex(/^\d+$/, 'must be a whole number');
+const durationText = z.string().regex(/^\d+(\.\d+)?\s*[a-z]*$/i, 'must be a duration such as 900, 90s, 15m, 1h');
+
+export const SETTINGS = {
+  'api-url': { env: 'FASTUP_API_URL', default: 'https://api.fast.io', schema: url, describe: 'API base URL' },
+  'api-key': { env: 'FASTUP_API_KEY', secret: true, schema: nonEmpty, describe: 'API key' },
+  workspace: { env: 'FASTUP_WORKSPACE', schema: nonEmpty, describe: 'workspace id' },
+  'webhook-secret': {
+    env: 'FASTUP_WEBHOOK_SECRET',
+    secret: true,
+    schema: nonEmpty,
+    describe: 'secret used to verify webhooks (watch-webhooks)',
+  },
+  concurrency: { default: '4', schema: wholeNumber, describe: 'upload --concurrency' },
+  retries: { default: '3', schema: wholeNumber, describe: 'upload --retries' },
+  'expires-in': { default: '15m', schema: durationText, describe: 'presign/upload --expires-in' },
+  'wait-timeout': { default: '2m', schema: durationText, describe: 'upload --wait-timeout' },
+} satisfies Record<string, KeySpec>;
+
+export type SettingKey = keyof typeof SETTINGS;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+export function isSecretKey(key: SettingKey): boolean {
+  return 'secret' in SETTINGS[key] && SETTINGS[key].secret === true;
+}
+
+export function assertSettingKey(key: string): SettingKey {
+  if (key in SETTINGS) return key as SettingKey;
+  throw new UsageError(`unknown config key '${key}'`, { code: 'UnknownConfigKey', hint: `keys: ${SETTING_KEYS.join(', ')}` });
+}
+
+/** Validates a value for KEY; the message names the key and the rule. */
+export function validateSetting(key: SettingKey, value: string): string {
+  const parsed = SETTINGS[key].schema.safeParse(value);
+  if (!parsed.success) {
+    throw new UsageError(`invalid value for ${key}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
+      code: 'InvalidConfigValue',
+    });
+  }
+  return parsed.data;
+}
+
+export interface Resolved {
+  value: string | undefined;
+  source: Source | undefined;
+}
+
+export interface ResolveInput {
+  flags: Partial<Record<SettingKey, string | undefined>>;
+  env: NodeJS.ProcessEnv;
+  profile: ProfileValues;
+}
+
+export function resolveSetting(key: SettingKey, input: ResolveInput): Resolved {
+  const spec: KeySpec = SETTINGS[key];
+  const flag = input.flags[key];
+  if (flag !== undefined) return { value: flag, source: 'flag' };
+  const fromEnv = spec.env ? input.env[spec.env] : undefined;
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: 'env' };
+  const fromProfile = input.profile[key];
+  if (fromProfile !== undefined) return { value: fromProfile, source: 'profile' };
+  if (spec.default !== undefined) return { value: spec.default, source: 'default' };
+  return { value: undefined, source: undefined };
+}
+
+/** The profile name in force: --profile > FASTUP_PROFILE > "default". */
+export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const name = flag ?? (env.FASTUP_PROFILE || undefined) ?? 'default';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+    throw new UsageError(`invalid profile name '${name}'`, { hint: 'use letters, digits, "-", "_" and "."' });
+  }
+  return name;
+}
+
+/** Shown when a command needs a setting that nothing provides. */
+export function missingSetting(key: 'api-key' | 'workspace', profile: string): ConfigError {
+  const flag = key === 'api-key' ? '--api-key' : '--workspace';
+  const env = SETTINGS[key].env;
+  const scope = profile === 'default' ? '' : ` --profile ${profile}`;
+  return new ConfigError(`no ${SETTINGS[key].describe} configured`, {
+    code: key === 'api-key' ? 'MissingApiKey' : 'MissingWorkspace',
+    hint: `run 'fastup config set ${key}${scope}'${key === 'api-key' ? '' : ' <id>'}, set ${env}, or pass ${flag}`,
+  });
+}

@@ -1,0 +1,87 @@
+// Everything a command needs to talk to the API, resolved once: settings with
+// their precedence, the refusal to send a key over plain http, the shared pool.
+import type { Dispatcher } from 'undici';
+import { ApiClient } from './api-client.js';
+import { ConfigStore, type ProfileValues } from './config-store.js';
+import type { Context } from './context.js';
+import { UsageError } from './errors.js';
+import { isLoopbackHost } from './http.js';
+import { missingSetting, profileName, resolveSetting, validateSetting, type SettingKey } from './settings.js';
+
+export interface Settings {
+  profile: string;
+  store: ConfigStore;
+  values: ProfileValues;
+  /** The value of KEY by precedence (flag > env > profile > default). */
+  get(key: SettingKey, flag?: string): string | undefined;
+}
+
+export async function loadSettings(ctx: Context): Promise<Settings> {
+  const profile = profileName(ctx.globals.profile, ctx.env);
+  const store = await ConfigStore.open(ctx.env);
+  const values = store.profile(profile);
+  const globalsFlags: Partial<Record<SettingKey, string | undefined>> = {
+    'api-url': ctx.globals.apiUrl,
+    'api-key': ctx.globals.apiKey,
+    workspace: ctx.globals.workspace,
+  };
+  return {
+    profile,
+    store,
+    values,
+    get(key, flag) {
+      const { value, source } = resolveSetting(key, {
+        flags: { ...globalsFlags, ...(flag === undefined ? {} : { [key]: flag }) },
+        env: ctx.env,
+        profile: values,
+      });
+      // A bad value from a flag or the environment is a usage error either way;
+      // a bad one in the file was put there by hand.
+      return value === undefined || source === 'default' ? value : validateSetting(key, value);
+    },
+  };
+}
+
+export interface ApiSession {
+  settings: Settings;
+  apiUrl: string;
+  workspace: string;
+  client: ApiClient;
+}
+
+/** Refuses, before anything is sent, to put the key on the wire in clear to a remote host. */
+export function assertSafeApiUrl(apiUrl: string, allowInsecureHttp: boolean): void {
+  const url = new URL(apiUrl);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !allowInsecureHttp) {
+    throw new UsageError(`refusing to send the API key over plain http to ${url.host}`, {
+      code: 'InsecureApiUrl',
+      hint: 'use https, or pass --allow-insecure-http if this network is trusted',
+    });
+  }
+}
+
+export async function openApiSession(
+  ctx: Context,
+  dispatcher: Dispatcher,
+  opts: { retries: number; settings?: Settings },
+): Promise<ApiSession> {
+  const settings = opts.settings ?? (await loadSettings(ctx));
+  const apiUrl = settings.get('api-url') as string;
+  const apiKey = settings.get('api-key');
+  if (!apiKey) throw missingSetting('api-key', settings.profile);
+  ctx.ui.addSecret(apiKey);
+  const workspace = settings.get('workspace');
+  if (!workspace) throw missingSetting('workspace', settings.profile);
+  assertSafeApiUrl(apiUrl, ctx.globals.allowInsecureHttp);
+  const client = new ApiClient({
+    apiUrl,
+    apiKey,
+    workspace,
+    dispatcher,
+    retries: opts.retries,
+    signal: ctx.signal,
+    now: ctx.now,
+    log: (line) => ctx.ui.debug(line),
+  });
+  return { settings, apiUrl, workspace, client };
+}

@@ -8,7 +8,8 @@ import { UsageError } from './errors.js';
 
 export function parseSize(input: string, what = 'size'): number {
   const text = input.trim();
-  const value = /^\d+$/.test(text) ? Number(text) : bytes.parse(text);
+  // A fraction needs a unit (1.5GB); bytes-iec would silently floor a bare 1.5.
+  const value = /^\d+$/.test(text) ? Number(text) : /^\d+(\.\d+)?\s*[a-z]+$/i.test(text) ? bytes.parse(text) : null;
   if (value === null || !Number.isSafeInteger(value) || value < 0) {
     throw new UsageError(`invalid ${what} '${input}'`, {
       code: 'InvalidSize',

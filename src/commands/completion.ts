@@ -1,5 +1,15 @@
-// Placeholder until this command lands; replaced by its implementation.
-import { FastupError } from '../core/errors.js';
-export async function completion(..._args: unknown[]): Promise<void> {
-  throw new FastupError('completion is not implemented yet', 1);
+// `fastup completion bash|zsh|fish`: the script, generated from the program itself.
+import type { Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import { SHELLS, completionScript, type Shell } from '../core/completion/index.js';
+import { buildProgram } from '../program.js';
+
+export async function completion(shell: string, ctx: Context): Promise<void> {
+  if (!(SHELLS as readonly string[]).includes(shell)) {
+    throw new UsageError(`unknown shell '${shell}'`, { code: 'UnknownShell', hint: `choose one of ${SHELLS.join(', ')}` });
+  }
+  const program = buildProgram('0', () => {
+    throw new Error('completion never runs a command');
+  });
+  ctx.ui.raw(completionScript(program, shell as Shell));
 }

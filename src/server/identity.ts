@@ -1,0 +1,39 @@
+// The key the server accepts, its workspace id and the secret that signs upload
+// URLs: generated once and kept in the data dir, so a restart keeps them and
+// URLs presigned before it stay valid until they expire (SPEC 1.2, 2).
+import { join } from 'node:path';
+import { randomId, readJsonFile, writeFileAtomic } from './fs-util.js';
+
+export interface Identity {
+  apiKey: string;
+  workspace: string;
+  /** HMAC key for upload URLs; never leaves the data dir. */
+  signingSecret: string;
+}
+
+export interface IdentityOverrides {
+  apiKey?: string;
+  workspace?: string;
+}
+
+const FILE = 'identity.json';
+
+export async function loadIdentity(dataDir: string, overrides: IdentityOverrides = {}): Promise<Identity> {
+  const path = join(dataDir, FILE);
+  const stored = await readJsonFile<Partial<Identity>>(path);
+  const valid = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+  const kept: Identity = {
+    apiKey: valid(stored?.apiKey) ? stored.apiKey : randomId('fio_', 24),
+    workspace: valid(stored?.workspace) ? stored.workspace : randomId('ws_', 9),
+    signingSecret: valid(stored?.signingSecret) ? stored.signingSecret : randomId('', 32),
+  };
+  if (kept.apiKey !== stored?.apiKey || kept.workspace !== stored?.workspace || kept.signingSecret !== stored?.signingSecret) {
+    await writeFileAtomic(path, `${JSON.stringify(kept, null, 2)}\n`);
+  }
+  // Flags name this run's key and workspace; the generated ones stay kept for runs without flags.
+  return {
+    ...kept,
+    ...(overrides.apiKey ? { apiKey: overrides.apiKey } : {}),
+    ...(overrides.workspace ? { workspace: overrides.workspace } : {}),
+  };
+}

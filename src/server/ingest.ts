@@ -1,0 +1,109 @@
+// Streams a request body straight into a temp file, hashing on the way: one
+// pass, no copies, backpressure from the disk pauses the socket. The file is
+// fsynced before it is handed on, so a commit never publishes unwritten bytes.
+import { createHash } from 'node:crypto';
+import { close, createWriteStream, fdatasync, open } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { promisify } from 'node:util';
+
+const openFd = promisify(open);
+const syncFd = promisify(fdatasync);
+const closeFd = promisify(close);
+
+export interface IngestOptions {
+  expectedBytes: number;
+  /** Fault injection: receive at most this many bytes per second. */
+  throttleBytesPerSecond?: number;
+  /** Fault injection: reset the connection once this many body bytes arrived. */
+  resetAfterBytes?: number;
+}
+
+export interface Ingested {
+  sizeBytes: number;
+  sha256: string;
+}
+
+/** The client went away (or was cut off) before the whole body arrived. */
+export class IngestAborted extends Error {}
+
+export async function ingest(req: IncomingMessage, tempPath: string, opts: IngestOptions): Promise<Ingested> {
+  const fd = await openFd(tempPath, 'wx', 0o600);
+  const out = createWriteStream(tempPath, { fd, autoClose: false, highWaterMark: 1024 * 1024 });
+  try {
+    const result = await receive(req, out, opts);
+    await syncFd(fd);
+    return result;
+  } finally {
+    out.destroy();
+    await closeFd(fd).catch(() => {});
+  }
+}
+
+function receive(req: IncomingMessage, out: NodeJS.WritableStream, opts: IngestOptions): Promise<Ingested> {
+  return new Promise<Ingested>((resolve, reject) => {
+    const hash = createHash('sha256');
+    const started = Date.now();
+    let received = 0;
+    let waitingForDisk = false;
+    let throttledUntil = 0;
+    let settled = false;
+
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      req.pause();
+      reject(err);
+    };
+    const maybeResume = (): void => {
+      if (!settled && !waitingForDisk && Date.now() >= throttledUntil) req.resume();
+    };
+
+    req.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      received += chunk.length;
+      if (opts.resetAfterBytes !== undefined && received >= opts.resetAfterBytes) {
+        const socket = req.socket as Socket & { resetAndDestroy?: () => void };
+        if (socket.resetAndDestroy) socket.resetAndDestroy();
+        else socket.destroy();
+        fail(new IngestAborted('connection reset by fault injection'));
+        return;
+      }
+      hash.update(chunk);
+      if (!out.write(chunk)) {
+        waitingForDisk = true;
+        req.pause();
+        out.once('drain', () => {
+          waitingForDisk = false;
+          maybeResume();
+        });
+      }
+      if (opts.throttleBytesPerSecond) {
+        const due = started + (received / opts.throttleBytesPerSecond) * 1000;
+        const wait = due - Date.now();
+        if (wait > 0) {
+          throttledUntil = due;
+          req.pause();
+          setTimeout(maybeResume, wait);
+        }
+      }
+    });
+    req.on('end', () => {
+      if (settled) return;
+      if (received !== opts.expectedBytes) {
+        fail(new IngestAborted(`received ${received} of ${opts.expectedBytes} bytes`));
+        return;
+      }
+      out.end(() => {
+        if (settled) return;
+        settled = true;
+        resolve({ sizeBytes: received, sha256: hash.digest('hex') });
+      });
+    });
+    req.on('close', () => {
+      if (!req.complete) fail(new IngestAborted('client went away before the whole body arrived'));
+    });
+    req.on('error', () => fail(new IngestAborted('client went away before the whole body arrived')));
+    out.on('error', (err: Error) => fail(err));
+  });
+}

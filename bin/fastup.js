@@ -5,4 +5,7 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.stderr.write(`fastup: needs Node.js 20.19 or later (this is ${process.versions.node})\n`);
   process.exit(2);
 }
+// Node 22.1+ can cache compiled code between runs; older Nodes just skip it.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
 await import('../dist/cli.js');

@@ -6,7 +6,7 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import { Cleanups, type Context, type GlobalOptions } from './core/context.js';
 import { ExitCode, FastupError, InterruptedError, ReportedError, UsageError, toFastupError } from './core/errors.js';
-import { Ui } from './core/output/ui.js';
+import type { Ui } from './core/output/ui.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -32,13 +32,15 @@ function globalsOf(cmd: Command): GlobalOptions {
   };
 }
 
-function makeUi(globals: Pick<GlobalOptions, 'json' | 'quiet' | 'verbose' | 'color'>): Ui {
+// Loaded on first use: `--help` and `--version` never need colours (start-up time).
+async function makeUi(globals: Pick<GlobalOptions, 'json' | 'quiet' | 'verbose' | 'color'>): Promise<Ui> {
+  const { Ui } = await import('./core/output/ui.js');
   return new Ui({ stdout: process.stdout, stderr: process.stderr, env: process.env, ...globals });
 }
 
-function makeContext(cmd: Command): Context {
+async function makeContext(cmd: Command): Promise<Context> {
   const globals = globalsOf(cmd);
-  ui = makeUi(globals);
+  ui = await makeUi(globals);
   ui.addSecret(globals.apiKey);
   ui.addSecret(process.env.FASTUP_API_KEY);
   return {
@@ -56,7 +58,7 @@ function makeContext(cmd: Command): Context {
 }
 
 /** Before a command's Ui exists (a bad flag), judge --json and friends from argv. */
-function fallbackUi(argv: string[]): Ui {
+function fallbackUi(argv: string[]): Promise<Ui> {
   return makeUi({
     json: argv.includes('--json'),
     quiet: argv.includes('--quiet') || argv.includes('-q'),
@@ -111,7 +113,7 @@ async function main(argv: string[]): Promise<number> {
     } else {
       err = toFastupError(caught);
     }
-    if (!(err instanceof ReportedError)) (ui ?? fallbackUi(argv)).error(err);
+    if (!(err instanceof ReportedError)) (ui ?? (await fallbackUi(argv))).error(err);
     return err.exitCode;
   } finally {
     await cleanups.run();

@@ -3,7 +3,7 @@
 import { Command, Option } from 'commander';
 import type { Context } from './core/context.js';
 
-export type ContextFactory = (cmd: Command) => Context;
+export type ContextFactory = (cmd: Command) => Promise<Context>;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -38,30 +38,30 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
     .argument('[value]')
     .option('--stdin', 'read the value from standard input')
     .action(async (key: string, value: string | undefined, opts, cmd: Command) =>
-      (await import('./commands/config.js')).configSet(key, value, opts, makeContext(cmd)),
+      (await import('./commands/config.js')).configSet(key, value, opts, await makeContext(cmd)),
     );
   config
     .command('get')
     .description('print the value of KEY (secrets redacted)')
     .argument('<key>')
     .action(async (key: string, _opts, cmd: Command) =>
-      (await import('./commands/config.js')).configGet(key, makeContext(cmd)),
+      (await import('./commands/config.js')).configGet(key, await makeContext(cmd)),
     );
   config
     .command('unset')
     .description('remove KEY from the profile')
     .argument('<key>')
     .action(async (key: string, _opts, cmd: Command) =>
-      (await import('./commands/config.js')).configUnset(key, makeContext(cmd)),
+      (await import('./commands/config.js')).configUnset(key, await makeContext(cmd)),
     );
   config
     .command('list')
     .description('list every setting with its value and where it came from (flag, env, profile, default)')
-    .action(async (_opts, cmd: Command) => (await import('./commands/config.js')).configList(makeContext(cmd)));
+    .action(async (_opts, cmd: Command) => (await import('./commands/config.js')).configList(await makeContext(cmd)));
   config
     .command('path')
     .description('print the path of the config file')
-    .action(async (_opts, cmd: Command) => (await import('./commands/config.js')).configPath(makeContext(cmd)));
+    .action(async (_opts, cmd: Command) => (await import('./commands/config.js')).configPath(await makeContext(cmd)));
 
   program
     .command('presign')
@@ -74,7 +74,7 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
     .option('--lock-id <id>', 'lock held on the path (see upload --lock)')
     .option('--curl', 'print a ready curl command instead of JSON')
     .action(async (remotePath: string, opts, cmd: Command) =>
-      (await import('./commands/presign.js')).presign(remotePath, opts, makeContext(cmd)),
+      (await import('./commands/presign.js')).presign(remotePath, opts, await makeContext(cmd)),
     );
 
   program
@@ -98,7 +98,7 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
     .option('--dry-run', 'show what would be uploaded where, send nothing')
     .option('--no-progress', 'no progress bars')
     .action(async (files: string[], opts, cmd: Command) =>
-      (await import('./commands/upload.js')).upload(files, opts, makeContext(cmd)),
+      (await import('./commands/upload.js')).upload(files, opts, await makeContext(cmd)),
     );
 
   program
@@ -116,7 +116,7 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
     .option('--count <n>', 'exit after N verified events')
     .option('--timeout <duration>', 'exit (code 7) if not done after this long')
     .action(async (opts, cmd: Command) =>
-      (await import('./commands/watch-webhooks.js')).watchWebhooks(opts, makeContext(cmd)),
+      (await import('./commands/watch-webhooks.js')).watchWebhooks(opts, await makeContext(cmd)),
     );
 
   program
@@ -135,7 +135,7 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
         .hideHelp(),
     )
     .action(async (opts, cmd: Command) =>
-      (await import('./commands/dev-server.js')).devServer(opts, makeContext(cmd)),
+      (await import('./commands/dev-server.js')).devServer(opts, await makeContext(cmd)),
     );
 
   program
@@ -143,7 +143,7 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
     .description('print the shell completion script')
     .argument('<shell>', 'bash, zsh or fish')
     .action(async (shell: string, _opts, cmd: Command) =>
-      (await import('./commands/completion.js')).completion(shell, makeContext(cmd)),
+      (await import('./commands/completion.js')).completion(shell, await makeContext(cmd)),
     );
 
   return program;

@@ -8,7 +8,7 @@ export async function completion(shell: string, ctx: Context): Promise<void> {
   if (!(SHELLS as readonly string[]).includes(shell)) {
     throw new UsageError(`unknown shell '${shell}'`, { code: 'UnknownShell', hint: `choose one of ${SHELLS.join(', ')}` });
   }
-  const program = buildProgram('0', () => {
+  const program = buildProgram('0', async () => {
     throw new Error('completion never runs a command');
   });
   ctx.ui.raw(completionScript(program, shell as Shell));

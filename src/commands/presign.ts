@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import type { Context } from '../core/context.js';
 import { LocalFileError, UsageError } from '../core/errors.js';
 import { createDispatcher } from '../core/http.js';
-import { contentTypeFor } from '../core/mime.js';
+import { isContentType, loadContentTypes } from '../core/mime.js';
 import { remotePathProblem } from '../core/remote-path.js';
 import { loadSettings, openApiSession } from '../core/session.js';
 import { shellQuote } from '../core/shell-quote.js';
@@ -64,7 +64,10 @@ export async function presign(remotePath: string, opts: PresignOptions, ctx: Con
     : opts.maxSize === undefined
       ? undefined
       : parseSize(opts.maxSize, '--max-size');
-  const contentType = opts.contentType ?? contentTypeFor(basename(opts.file ?? path));
+  const contentType = opts.contentType ?? (await loadContentTypes())(basename(opts.file ?? path));
+  if (!isContentType(contentType)) {
+    throw new UsageError(`invalid --content-type '${contentType}'`, { code: 'InvalidContentType', hint: 'use type/subtype, e.g. application/pdf' });
+  }
   const retries = parseCount(settings.get('retries') ?? '3', 'retries', 0, 20);
 
   const dispatcher = await createDispatcher();

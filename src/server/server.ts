@@ -47,6 +47,12 @@ export function urlFor(host: string, port: number): string {
   return `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 }
 
+/** Origin-form, or absolute-form (`PUT http://host/v1/direct/...`, which then fails the signature). */
+function isUploadTarget(target: string): boolean {
+  if (target.startsWith(DIRECT_PREFIX)) return true;
+  return /^https?:\/\//i.test(target) && URL.canParse(target) && new URL(target).pathname.startsWith(DIRECT_PREFIX);
+}
+
 export async function startServer(options: ServerOptions, deps: ServerDeps): Promise<RunningServer> {
   const core = await openCore(options, deps.now, deps.logEvent);
   let url = '';
@@ -65,7 +71,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
         ms: Math.round(performance.now() - started),
       });
     });
-    const route = (req.url ?? '').startsWith(DIRECT_PREFIX) ? handleUpload(req, res, core) : handleApi(req, res, core, baseFor(req));
+    const route = isUploadTarget(req.url ?? '') ? handleUpload(req, res, core) : handleApi(req, res, core, baseFor(req));
     route.catch((err: unknown) => {
       if (res.headersSent || res.destroyed) {
         res.destroy();

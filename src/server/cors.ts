@@ -65,14 +65,12 @@ export class Cors {
       .split(',')
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean);
-    const why = !this.allows(origin)
-      ? `origin ${origin ?? '(none)'} is not allowed; add it with PUT /v1/workspaces/{id}/cors or --cors-origin`
-      : method !== 'PUT'
-        ? `method ${method ?? '(none)'} is not allowed; only PUT`
-        : asked.find((h) => !SIGNED_HEADERS.includes(h))
-          ? `header ${asked.find((h) => !SIGNED_HEADERS.includes(h))} is not allowed; only Content-Type and X-Amz-Signature`
-          : undefined;
-    if (why !== undefined || !this.allows(origin)) {
+    const unsigned = asked.find((h) => !SIGNED_HEADERS.includes(h));
+    let why: string | undefined;
+    if (!this.allows(origin)) why = `origin ${origin ?? '(none)'} is not allowed; add it with PUT /v1/workspaces/{id}/cors or --cors-origin`;
+    else if (method !== 'PUT') why = `method ${method ?? '(none)'} is not allowed; only PUT`;
+    else if (unsigned) why = `header ${unsigned} is not allowed; only Content-Type and X-Amz-Signature`;
+    if (why !== undefined || origin === undefined) {
       sendError(res, new ApiError(403, 'CORSForbidden', why ?? 'preflight refused', { Vary: 'Origin' }));
       return;
     }

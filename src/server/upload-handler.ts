@@ -51,11 +51,12 @@ function admit(req: IncomingMessage, core: ServerCore): { grant: UploadGrant; le
 }
 
 export async function handleUpload(req: IncomingMessage, res: ServerResponse, core: ServerCore): Promise<void> {
-  core.cors.decorate(req, res);
+  // Preflights carry no credentials and are never signature-checked (SPEC 1.2).
   if (req.method === 'OPTIONS') {
     core.cors.preflight(req, res);
     return;
   }
+  core.cors.decorate(req, res);
   const delay = req.method === 'PUT' ? (core.faults.take('put-delay')?.value ?? 0) : 0;
   const answer = async (send: () => void): Promise<void> => {
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));

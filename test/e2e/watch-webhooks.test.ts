@@ -69,7 +69,9 @@ describe('watch-webhooks --json --count', () => {
 
   it('streams into a JSON parser line by line, each event as it arrives', async () => {
     const child = fastup(['--json', 'watch-webhooks', '--port', '0', '--secret', SECRET, '--count', '2'], { sandbox, buffer: false });
-    const consumer = execa('jq', ['--unbuffered', '-c', '{id, path: .data.path}'], { buffer: false, reject: false });
+    // A line-by-line JSON consumer (what `jq -c '{id, path: .data.path}'` does; jq is not on every machine).
+    const script = `require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => { const e = JSON.parse(l); console.log(JSON.stringify({ id: e.id, path: e.data.path })); })`;
+    const consumer = execa(process.execPath, ['-e', script], { buffer: false, reject: false });
     const piped = child.pipe(consumer);
     let parsed = '';
     consumer.stdout?.setEncoding('utf8');

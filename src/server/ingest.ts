@@ -46,7 +46,7 @@ function receive(req: IncomingMessage, out: NodeJS.WritableStream, opts: IngestO
     const started = Date.now();
     let received = 0;
     let waitingForDisk = false;
-    let throttledUntil = 0;
+    let throttled = false;
     let settled = false;
 
     const fail = (err: Error): void => {
@@ -56,7 +56,7 @@ function receive(req: IncomingMessage, out: NodeJS.WritableStream, opts: IngestO
       reject(err);
     };
     const maybeResume = (): void => {
-      if (!settled && !waitingForDisk && Date.now() >= throttledUntil) req.resume();
+      if (!settled && !waitingForDisk && !throttled) req.resume();
     };
 
     req.on('data', (chunk: Buffer) => {
@@ -82,9 +82,12 @@ function receive(req: IncomingMessage, out: NodeJS.WritableStream, opts: IngestO
         const due = started + (received / opts.throttleBytesPerSecond) * 1000;
         const wait = due - Date.now();
         if (wait > 0) {
-          throttledUntil = due;
+          throttled = true;
           req.pause();
-          setTimeout(maybeResume, wait);
+          setTimeout(() => {
+            throttled = false;
+            maybeResume();
+          }, wait);
         }
       }
     });

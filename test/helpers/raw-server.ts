@@ -46,7 +46,16 @@ export async function startRawServer(answer: Answer = ok, early?: EarlyAnswer): 
     const first = early?.(req, index);
     if (first) {
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders, bodyBytes: 0, sha256: '', complete: false });
-      if (first.close) res.setHeader('connection', 'close');
+      if (first.close) {
+        // Like a host that refuses from the headers and hangs up without reading the body.
+        res.setHeader('connection', 'close');
+        res.end = ((end) =>
+          function (this: ServerResponse, ...args: Parameters<ServerResponse['end']>) {
+            end.apply(this, args);
+            setImmediate(() => req.socket.destroy());
+            return this;
+          })(res.end) as ServerResponse['end'];
+      }
       send(res, first);
       return;
     }

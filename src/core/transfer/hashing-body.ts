@@ -32,8 +32,9 @@ export function newBodyState(): BodyState {
   return { bytes: 0, hash: createHash('sha256'), done: false, stop: false };
 }
 
-function changed(file: LocalFile, how: string): LocalFileError {
-  return new LocalFileError(`the file changed while it was being uploaded (${how}); nothing was committed`, {
+function changed(file: LocalFile, how: string, committed = false): LocalFileError {
+  const outcome = committed ? 'the host kept the bytes fastup read before the change' : 'nothing was committed';
+  return new LocalFileError(`the file changed while it was being uploaded (${how}); ${outcome}`, {
     code: 'FileChanged',
     hint: 'upload it again once it is no longer being written, or copy it first',
   });
@@ -46,12 +47,12 @@ function unreadable(err: unknown): LocalFileError {
 }
 
 /** Size and mtime as listed: anything else means someone is writing the file. */
-export async function assertUnchanged(file: LocalFile): Promise<void> {
+export async function assertUnchanged(file: LocalFile, committed = false): Promise<void> {
   const now = await stat(file.local).catch((err: unknown) => {
     throw unreadable(err);
   });
-  if (now.size !== file.sizeBytes) throw changed(file, `${file.sizeBytes} bytes when listed, ${now.size} now`);
-  if (now.mtimeMs !== file.mtimeMs) throw changed(file, 'modified');
+  if (now.size !== file.sizeBytes) throw changed(file, `${file.sizeBytes} bytes when listed, ${now.size} now`, committed);
+  if (now.mtimeMs !== file.mtimeMs) throw changed(file, 'modified', committed);
 }
 
 export async function* hashingBody(file: LocalFile, state: BodyState, onBytes: (bytes: number) => void): AsyncGenerator<Buffer> {

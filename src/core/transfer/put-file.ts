@@ -84,6 +84,9 @@ export async function putFile(target: UploadTarget, file: LocalFile, io: PutIo):
         hint: 'the upload host may not have stored the whole file: try again',
       });
     }
+    // Socket buffers hold megabytes, so the last read can precede the last byte
+    // sent by seconds: check again once the host has it all (issue 5: "before and after").
+    await assertUnchanged(file, true);
     return { sha256: state.hash.digest('hex'), sizeBytes: file.sizeBytes, answer: parseAnswer(text) };
   }
   throw uploadHostError(res.statusCode, text, target.host, parseRetryAfter(res.headers['retry-after'], io.now()));

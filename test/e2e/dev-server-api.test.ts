@@ -296,6 +296,18 @@ describe('start-up', () => {
     }
   });
 
+  it('listens on an IPv6 literal and names it in brackets', async () => {
+    const v6 = await startDevServer(sandbox, ['--host', '::1']);
+    try {
+      expect(v6.apiUrl).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      const p = await presign(v6, '/v6.txt', { contentType: 'text/plain' });
+      expect(p.uploadUrl.startsWith(`${v6.apiUrl}/v1/direct/`)).toBe(true);
+      expect((await fetch(p.uploadUrl, { method: 'PUT', headers: p.headers, body: 'six' })).status).toBe(200);
+    } finally {
+      await v6.stop();
+    }
+  });
+
   it('exits 2 with one line when the port is in use', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));

@@ -120,11 +120,13 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
       unregisterBars?.();
       await services.close();
     }
+    // The bars are gone: closing lines go straight to the terminal again.
+    const closing = bars ? new UploadReporter(ctx.ui, opts.retries) : reporter;
     if (ctx.signal.aborted) {
-      reporter.interrupted(results);
+      closing.interrupted(results);
       throw ctx.signal.reason;
     }
-    reporter.summary(results, ctx.now() - started);
+    closing.summary(results, ctx.now() - started);
     const failed = results.find((r) => r.error);
     if (failed?.error) throw new ReportedError(failed.error.exitCode);
   } finally {

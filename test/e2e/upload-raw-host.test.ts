@@ -117,4 +117,23 @@ describe('upload --presigned to a raw host', () => {
     expect(server.requests).toHaveLength(3);
     expect(String(result.stderr)).toMatch(/retrying/);
   });
+
+  it('--wait with a remote API and no --public-url exits 2 at once, before anything is sent', async () => {
+    server = await startRawServer();
+    const result = await fastup(['upload', file('w.bin', randomBytes(10)), '--wait', '--presigned', presignedFile({ uploadUrl: `${server.url}w` })], {
+      sandbox,
+      env: { FASTUP_API_URL: 'https://api.example.com', FASTUP_API_KEY: KEY, FASTUP_WORKSPACE: 'ws_x' },
+    });
+    expect(result.exitCode).toBe(2);
+    expect(String(result.stderr)).toMatch(/--public-url/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('--quiet prints only errors', async () => {
+    server = await startRawServer();
+    const good = file('q.bin', randomBytes(10));
+    const result = await fastup(['upload', good, '--presigned', presignedFile({ uploadUrl: `${server.url}q` }), '--quiet'], { sandbox });
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout) + String(result.stderr)).toBe('');
+  });
 });

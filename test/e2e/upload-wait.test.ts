@@ -36,6 +36,13 @@ async function devServer(faults: string[] = []): Promise<DevServer> {
 
 const envOf = (s: DevServer) => ({ FASTUP_API_URL: s.apiUrl, FASTUP_API_KEY: s.apiKey, FASTUP_WORKSPACE: s.workspace });
 const endpoints = async (s: DevServer) => (await api<{ data: unknown[] }>(s, 'GET', '/webhooks')).body.data;
+async function freePort(): Promise<number> {
+  const probe = http.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
 const upload = (s: DevServer, args: string[]) => fastup(['upload', file, '--wait', ...args], { sandbox, env: envOf(s) });
 
 describe('upload --wait', () => {
@@ -54,13 +61,19 @@ describe('upload --wait', () => {
 
   it('listens where --listen says', async () => {
     const server = await devServer();
-    const probe = http.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((r) => probe.close(() => r()));
+    const port = await freePort();
     const result = await upload(server, ['--to', '/wait/listen.bin', '--listen', `127.0.0.1:${port}`, '--verbose']);
     expect(result.exitCode, String(result.stderr)).toBe(0);
     expect(result.stderr).toContain(`listening on http://127.0.0.1:${port}/webhooks`);
+  });
+
+  it('registers --public-url as the endpoint, whatever path a proxy there forwards to', async () => {
+    const server = await devServer();
+    const port = await freePort();
+    const publicUrl = `http://127.0.0.1:${port}/through/a/tunnel`;
+    const result = await upload(server, ['--to', '/wait/public.bin', '--listen', `127.0.0.1:${port}`, '--public-url', publicUrl, '--verbose']);
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(result.stderr).toContain(`delivers to ${publicUrl}`);
   });
 
   it('fails with 7 at once when the webhook carries another sha256, and deletes the endpoint', async () => {

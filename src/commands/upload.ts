@@ -1,6 +1,7 @@
 // `fastup upload FILE...` (SPEC 2, 2.1): options in, a plan of files, the
 // upload core, reporters subscribed to its events. The work lives in
 // core/transfer; this file only wires it to the terminal.
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Context } from '../core/context.js';
@@ -92,6 +93,8 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
       reporter.handle(event);
     };
 
+    // Every request in flight listens for Ctrl-C on the one signal: not a leak.
+    setMaxListeners(Math.max(32, opts.concurrency * 4), ctx.signal);
     const started = ctx.now();
     const heartbeatMs = Number(ctx.env.FASTUP_HEARTBEAT_MS) > 0 ? Number(ctx.env.FASTUP_HEARTBEAT_MS) : 30_000;
     const client = services.session?.client;

@@ -12,6 +12,8 @@ export interface RejectionFacts {
   body: Buffer;
   /** The secret the delivery was checked against (the first, when several). */
   secret: string;
+  /** Receiver clock, unix seconds. */
+  nowSeconds?: number;
 }
 
 function secretHint(secret: string): string {
@@ -59,7 +61,8 @@ export function explainRejection(result: VerifyFailure, facts: RejectionFacts): 
     case 'mismatch': {
       const body = alteredBody(result.timestamp, facts);
       const tail = body ?? 'was it signed with another secret (endpoint re-created, secret rotated)?';
-      return `${result.detail}; ${secretHint(facts.secret)}; ${tail}`;
+      const clock = facts.nowSeconds === undefined ? '' : `; clock difference ${facts.nowSeconds - result.timestamp} s (within tolerance)`;
+      return `${result.detail}; ${secretHint(facts.secret)}${clock}; ${tail}`;
     }
   }
 }

@@ -52,9 +52,8 @@ function answer(res: ServerResponse, status: number, body: object, close = false
 
 const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
-async function verifyAny(deps: HandlerDeps, header: string | undefined, body: Buffer): Promise<{ result: VerifyResult; secret: string }> {
+async function verifyAny(deps: HandlerDeps, header: string | undefined, body: Buffer, nowSeconds: number): Promise<{ result: VerifyResult; secret: string }> {
   const secrets = await deps.secrets();
-  const nowSeconds = Math.floor(deps.now() / 1000);
   let first: { result: VerifyResult; secret: string } | undefined;
   for (const secret of secrets) {
     const result = verifySignature({ secret, header, body, nowSeconds, toleranceSeconds: deps.toleranceSeconds });
@@ -86,9 +85,10 @@ export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: Se
       return answer(res, 413, errorBody('PayloadTooLarge', message), true);
     }
     const header = req.headers[SIGNATURE_HEADER] as string | undefined;
-    const { result, secret } = await verifyAny(deps, header, read.body);
+    const nowSeconds = Math.floor(deps.now() / 1000);
+    const { result, secret } = await verifyAny(deps, header, read.body, nowSeconds);
     if (!result.ok) {
-      const message = explainRejection(result, { header, body: read.body, secret });
+      const message = explainRejection(result, { header, body: read.body, secret, nowSeconds });
       deps.report({ kind: 'rejected', status: result.status, reason: result.reason, message, remote });
       return answer(res, result.status, errorBody('InvalidSignature', result.detail));
     }

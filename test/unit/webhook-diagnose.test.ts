@@ -8,10 +8,10 @@ import { signatureHeader, verifySignature } from '../../src/core/webhook-signatu
 const secret = 'whsec_diag_abcdefgh1234';
 const body = JSON.stringify({ id: 'evt_1', type: 'file.committed', data: { path: '/x', sizeBytes: 1 } });
 
-function explain(header: string | undefined, sent: string, nowSeconds = 1000) {
+function explain(header: string | undefined, sent: string, nowSeconds = 1000, receiverNow?: number) {
   const result = verifySignature({ secret, header, body: Buffer.from(sent), nowSeconds });
   if (result.ok) throw new Error('expected a rejection');
-  return explainRejection(result, { header, body: Buffer.from(sent), secret });
+  return explainRejection(result, { header, body: Buffer.from(sent), secret, ...(receiverNow === undefined ? {} : { nowSeconds: receiverNow }) });
 }
 
 describe('explainRejection', () => {
@@ -22,11 +22,12 @@ describe('explainRejection', () => {
     ['future', signatureHeader(secret, 1400, body), body, /400 s in the future.*400 s behind/],
     ['no v1', 't=1000,v0=abc', body, /no v1 signature.*…1234/],
     ['wrong secret', signatureHeader('whsec_other_000000000000', 1000, body), body, /…1234; was it signed with another secret/],
+    ['wrong secret, with the receiver clock', signatureHeader('whsec_other_000000000000', 997, body), body, /…1234; clock difference 3 s \(within tolerance\); was it signed/, 1000],
     ['pretty-printed after signing', signatureHeader(secret, 1000, body), JSON.stringify(JSON.parse(body), null, 2), /re-serialized after signing/],
     ['compacted after signing', signatureHeader(secret, 1000, JSON.stringify(JSON.parse(body), null, 4)), body, /re-serialized after signing/],
     ['whitespace-altered, no variant verifies', signatureHeader('whsec_other_000000000000', 1000, body), body.replace(/,/g, ', '), /…1234; the body is not compact JSON/],
-  ])('%s', (_name, header, sent, expected) => {
-    const text = explain(header, sent);
+  ])('%s', (_name, header, sent, expected, receiverNow?: number) => {
+    const text = explain(header, sent, 1000, receiverNow);
     expect(text).toMatch(expected);
     expect(text).not.toContain(secret);
   });

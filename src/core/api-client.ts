@@ -78,6 +78,16 @@ export class ApiClient {
     this.basePath = url.pathname.replace(/\/+$/, '');
   }
 
+  /**
+   * The same client bound to another abort signal: clean-up calls (deleting a
+   * temporary endpoint after Ctrl-C) must not be cancelled by the signal that
+   * started them.
+   */
+  withSignal(signal: AbortSignal | undefined): ApiClient {
+    const { signal: _old, ...rest } = this.opts;
+    return new ApiClient(signal ? { ...rest, signal } : rest);
+  }
+
   private ws(suffix: string): string {
     return `/v1/workspaces/${encodeURIComponent(this.opts.workspace)}${suffix}`;
   }

@@ -31,8 +31,7 @@ export function assertReachable(apiUrl: string, publicUrl: string | undefined, l
  * ApiClient has no public way to swap its signal, hence the private field.
  */
 export function detachedClient(client: ApiClient, ms = 10_000): ApiClient {
-  const opts = (client as unknown as { opts: ApiClientOptions }).opts;
-  return new ApiClient({ ...opts, signal: AbortSignal.timeout(ms) });
+  return client.withSignal(AbortSignal.timeout(ms));
 }
 
 export class TemporaryEndpoint {

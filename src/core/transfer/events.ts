@@ -15,6 +15,8 @@ export interface FileResult {
   status: UploadStatus;
   durationMs: number;
   bytesPerSecond: number;
+  /** With --wait: milliseconds from the end of the PUT to the verified webhook. */
+  confirmMs?: number;
   error?: FastupError;
 }
 

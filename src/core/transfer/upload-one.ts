@@ -107,7 +107,13 @@ export async function uploadOne(file: PlannedFile, active: ActiveFile, deps: Fil
     );
     verifyAnswer(file, put);
     const path = typeof put.answer?.path === 'string' ? put.answer.path : file.remote;
-    if (deps.confirm) await deps.confirm({ path, sizeBytes: put.sizeBytes, sha256: put.sha256 });
+    let confirmMs: number | undefined;
+    if (deps.confirm) {
+      const putEnded = deps.now();
+      await deps.confirm({ path, sizeBytes: put.sizeBytes, sha256: put.sha256 });
+      // End of PUT to verified webhook: the latency issue 6 measures.
+      confirmMs = deps.now() - putEnded;
+    }
     const durationMs = deps.now() - started;
     const contentType = typeof put.answer?.contentType === 'string' ? put.answer.contentType : contentTypeSent(target, file);
     return {
@@ -119,6 +125,7 @@ export async function uploadOne(file: PlannedFile, active: ActiveFile, deps: Fil
       status: deps.confirm ? 'confirmed' : 'uploaded',
       durationMs,
       bytesPerSecond: Math.round((put.sizeBytes * 1000) / Math.max(1, durationMs)),
+      ...(confirmMs === undefined ? {} : { confirmMs }),
     };
   } catch (err) {
     const error = deps.signal.aborted ? toFastupError(deps.signal.reason) : toFastupError(err);

@@ -31,6 +31,9 @@ export class ProgressBars {
   private readonly bars = new Map<number, SingleBar>();
   private readonly total: SingleBar;
   private done = 0;
+  /** Bytes of finished files plus the last count of each file in flight. */
+  private doneBytes = 0;
+  private readonly moving = new Map<number, number>();
   private stopped = false;
 
   private constructor(
@@ -88,22 +91,34 @@ export class ProgressBars {
         this.bars.set(event.index, this.multi.create(event.file.sizeBytes, 0, { label: event.file.display } satisfies Payload));
         break;
       case 'progress':
-        for (const a of event.active) this.bars.get(a.index)?.update(a.bytes);
-        this.total.update(event.doneBytes + event.active.reduce((sum, a) => sum + a.bytes, 0));
+        for (const a of event.active) {
+          this.bars.get(a.index)?.update(a.bytes);
+          this.moving.set(a.index, a.bytes);
+        }
+        this.updateTotal();
         break;
       case 'file-done':
       case 'file-failed': {
         const bar = this.bars.get(event.index);
         if (bar) this.multi.remove(bar);
         this.bars.delete(event.index);
+        this.moving.delete(event.index);
         this.done++;
-        this.total.update({ label: this.totalLabel(), total: true } satisfies Payload);
+        // The last progress tick may predate the final bytes: count the file whole.
+        if (event.type === 'file-done') this.doneBytes += event.result.sizeBytes ?? 0;
+        this.updateTotal();
         break;
       }
       default:
         break;
     }
   };
+
+  private updateTotal(): void {
+    let bytes = this.doneBytes;
+    for (const n of this.moving.values()) bytes += n;
+    this.total.update(bytes, { label: this.totalLabel(), total: true } satisfies Payload);
+  }
 
   /** Prints what is still queued above the bars, removes them and restores the cursor. Safe to call twice. */
   stop(): void {

@@ -86,7 +86,9 @@ export class Ui {
    */
   error(err: FastupError, subject?: string): void {
     if (this.json) {
-      this.opts.stderr.write(`${this.clean(JSON.stringify({ error: err.toJSON() }))}\n`);
+      const json = err.toJSON();
+      const named = subject ? { ...json, message: `${subject}: ${json.message}` } : json;
+      this.opts.stderr.write(`${this.clean(JSON.stringify({ error: named }))}\n`);
     } else {
       const what = subject ? `${subject}: ${err.message}` : err.message;
       const hint = err.hint ? ` (${err.hint})` : '';

@@ -2,14 +2,9 @@
 // pass, no copies, backpressure from the disk pauses the socket. The file is
 // fsynced before it is handed on, so a commit never publishes unwritten bytes.
 import { createHash } from 'node:crypto';
-import { close, createWriteStream, fdatasync, open } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { promisify } from 'node:util';
-
-const openFd = promisify(open);
-const syncFd = promisify(fdatasync);
-const closeFd = promisify(close);
 
 export interface IngestOptions {
   expectedBytes: number;
@@ -28,19 +23,33 @@ export interface Ingested {
 export class IngestAborted extends Error {}
 
 export async function ingest(req: IncomingMessage, tempPath: string, opts: IngestOptions): Promise<Ingested> {
-  const fd = await openFd(tempPath, 'wx', 0o600);
-  const out = createWriteStream(tempPath, { fd, autoClose: false, highWaterMark: 1024 * 1024 });
+  // The stream owns the descriptor from open to close (closing it ourselves
+  // too could close a number another upload has just been given). `flush`
+  // fsyncs before the close, so 'close' without error means the bytes are on disk.
+  const out = createWriteStream(tempPath, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024, flush: true });
   try {
     const result = await receive(req, out, opts);
-    await syncFd(fd);
+    await closed(out);
     return result;
-  } finally {
+  } catch (err) {
     out.destroy();
-    await closeFd(fd).catch(() => {});
+    await closed(out).catch(() => {});
+    throw err;
   }
 }
 
-function receive(req: IncomingMessage, out: NodeJS.WritableStream, opts: IngestOptions): Promise<Ingested> {
+function closed(out: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (out.closed) {
+      if (out.errored) reject(out.errored);
+      else resolve();
+      return;
+    }
+    out.once('close', () => (out.errored ? reject(out.errored) : resolve()));
+  });
+}
+
+function receive(req: IncomingMessage, out: WriteStream, opts: IngestOptions): Promise<Ingested> {
   return new Promise<Ingested>((resolve, reject) => {
     const hash = createHash('sha256');
     const started = Date.now();

@@ -115,7 +115,12 @@ export class Storage {
         },
       });
       const entry: JournalEntry = { seq, file, event: { id, body }, targets };
-      await writeFileAtomic(this.journalPath(seq), JSON.stringify(entry));
+      try {
+        await writeFileAtomic(this.journalPath(seq), JSON.stringify(entry));
+      } catch (err) {
+        await unlink(this.blobPath(blob)).catch(() => {});
+        throw err;
+      }
       await this.apply(file);
       if (targets.length === 0) await this.settle(seq);
       return entry;

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, presign, rawHttp, startDevServer, targetOf, type DevServer, type Presigned } from '../helpers/dev-server.js';
 import { makeSandbox, type Sandbox } from '../helpers/fastup.js';
 
@@ -14,6 +14,11 @@ let server: DevServer;
 beforeAll(async () => {
   sandbox = makeSandbox();
   server = await startDevServer(sandbox);
+});
+
+afterEach(({ task }) => {
+  // A failure here is easier to read with the server's side of it.
+  if (task.result?.state === 'fail') console.error(server.stderr().split('\n').filter((l) => !l.startsWith('{"method"')).join('\n'));
 });
 
 afterAll(async () => {

@@ -70,7 +70,8 @@ function fallbackUi(argv: string[]): Promise<Ui> {
 function fromCommander(err: CommanderError): FastupError | number {
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
   if (err.code === 'commander.help') return ExitCode.usage; // bare `fastup`: help on stderr
-  const message = err.message.replace(/^error: /, '');
+  // One line, always: commander puts its "Did you mean" suggestion on a second one.
+  const message = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
   return new UsageError(message, { code: 'UsageError', hint: 'see fastup --help' });
 }
 

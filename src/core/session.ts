@@ -6,7 +6,7 @@ import { ConfigStore, type ProfileValues } from './config-store.js';
 import type { Context } from './context.js';
 import { UsageError } from './errors.js';
 import { isLoopbackHost } from './http.js';
-import { missingSetting, profileName, resolveSetting, validateSetting, type SettingKey } from './settings.js';
+import { SETTINGS, missingSetting, profileName, resolveSetting, validateSetting, type SettingKey } from './settings.js';
 
 export interface Settings {
   profile: string;
@@ -35,9 +35,15 @@ export async function loadSettings(ctx: Context): Promise<Settings> {
         env: ctx.env,
         profile: values,
       });
-      // A bad value from a flag or the environment is a usage error either way;
-      // a bad one in the file was put there by hand.
-      return value === undefined || source === 'default' ? value : validateSetting(key, value);
+      if (value === undefined || source === 'default') return value;
+      // Name the value the way the user gave it: --retries, FASTUP_API_URL, or the profile.
+      const label =
+        source === 'flag'
+          ? `--${key}`
+          : source === 'env'
+            ? (SETTINGS[key] as { env?: string }).env ?? key
+            : `${key} (config profile ${profile})`;
+      return validateSetting(key, value, label);
     },
   };
 }

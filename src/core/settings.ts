@@ -55,10 +55,12 @@ export function assertSettingKey(key: string): SettingKey {
 }
 
 /** Validates a value for KEY; the message names the key and the rule. */
-export function validateSetting(key: SettingKey, value: string): string {
+export function validateSetting(key: SettingKey, value: string, label: string = key): string {
   const parsed = SETTINGS[key].schema.safeParse(value);
   if (!parsed.success) {
-    throw new UsageError(`invalid value for ${key}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
+    // A secret is never echoed, not even a malformed one.
+    const shown = isSecretKey(key) ? '' : ` '${value}'`;
+    throw new UsageError(`invalid ${label}${shown}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
       code: 'InvalidConfigValue',
     });
   }

@@ -63,7 +63,7 @@ describe('fastup config', () => {
 
   it.each([
     [['config', 'set', 'colour', 'x'], /unknown config key 'colour'/],
-    [['config', 'set', 'api-url', 'ftp://nope'], /invalid value for api-url/],
+    [['config', 'set', 'api-url', 'ftp://nope'], /invalid api-url 'ftp:\/\/nope'/],
     [['config', 'set', 'api-key'], /no terminal to ask in/],
     [['config', 'set', 'workspace'], /missing value/],
   ])('rejects %j with exit 2 and one line', async (args, message) => {

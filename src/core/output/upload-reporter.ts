@@ -52,7 +52,9 @@ export class UploadReporter {
     const bytes = ok.reduce((sum, r) => sum + (r.sizeBytes ?? 0), 0);
     const verb = ok[0]?.status === 'planned' ? 'planned' : 'uploaded';
     const rate = verb === 'planned' ? '' : ` in ${formatDuration(elapsedMs)} (${formatBytes(Math.round((bytes * 1000) / Math.max(1, elapsedMs)))}/s)`;
-    const files = `${ok.length} file${ok.length === 1 ? '' : 's'}`;
+    const files = failed
+      ? `${ok.length} of ${results.length} files`
+      : `${ok.length} file${ok.length === 1 ? '' : 's'}`;
     this.ui.info(`${verb} ${files}, ${formatBytes(bytes)}${rate}${failed ? `; ${failed} failed` : ''}`);
   }
 

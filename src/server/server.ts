@@ -14,6 +14,8 @@ import { handleUpload } from './upload-handler.js';
 export interface ServerOptions extends CoreOptions {
   host: string;
   port: number;
+  /** Slow-client limits; the defaults suit real use, tests shorten them. */
+  limits?: { headersTimeoutMs?: number; idleTimeoutMs?: number };
 }
 
 export interface RequestLog {
@@ -85,10 +87,21 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
     });
   };
 
-  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 0, headersTimeout: HEADERS_TIMEOUT_MS }, onRequest);
+  const headersTimeout = options.limits?.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const server = http.createServer(
+    {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      // No cap on a whole request: a 1 GiB body may take long. Stalls are cut
+      // by the idle timeout instead, and slow heads (slowloris) by headersTimeout.
+      requestTimeout: 0,
+      headersTimeout,
+      connectionsCheckingInterval: Math.min(headersTimeout, 30_000) / 2,
+    },
+    onRequest,
+  );
   // Our handlers decide when (and whether) to send 100 Continue: a 413 or 403 goes out instead of it.
   server.on('checkContinue', onRequest);
-  server.setTimeout(IDLE_TIMEOUT_MS);
+  server.setTimeout(options.limits?.idleTimeoutMs ?? IDLE_TIMEOUT_MS);
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RequestLog, type RunningServer } from '../../src/server/server.js';
 
@@ -63,5 +64,57 @@ describe('startServer in-process', () => {
     logs.length = 0;
     await call(server, 'GET', '/files?path=/nothing');
     expect(logs).toEqual([{ method: 'GET', path: `/v1/workspaces/${server.core.identity.workspace}/files`, status: 404, ms: expect.any(Number) }]);
+  });
+});
+
+describe('slow clients', () => {
+  async function startWithLimits(limits: { headersTimeoutMs?: number; idleTimeoutMs?: number }): Promise<RunningServer> {
+    dataDir = mkdtempSync(join(tmpdir(), 'fastup-inproc-'));
+    running = await startServer(
+      { dataDir, host: '127.0.0.1', port: 0, maxFileSize: 1024, limits },
+      { now: Date.now, logRequest: () => {}, logEvent: () => {} },
+    );
+    return running;
+  }
+
+  function openSocket(server: RunningServer): Promise<{ socket: Socket; closed: Promise<string> }> {
+    const url = new URL(server.url);
+    const socket = connect(Number(url.port), url.hostname);
+    let received = '';
+    socket.on('data', (c: Buffer) => (received += c.toString()));
+    const closed = new Promise<string>((resolve) => socket.on('close', () => resolve(received)));
+    socket.on('error', () => {});
+    return new Promise((resolve) => socket.once('connect', () => resolve({ socket, closed })));
+  }
+
+  it('drops a client that trickles its request head (slowloris)', async () => {
+    const server = await startWithLimits({ headersTimeoutMs: 400 });
+    const { socket, closed } = await openSocket(server);
+    socket.write('GET /v1/workspaces/x/cors HTTP/1.1\r\nHost: x\r\n');
+    const trickle = setInterval(() => socket.write('X-Slow: 1\r\n'), 100);
+    const started = Date.now();
+    const answer = await closed;
+    clearInterval(trickle);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(answer === '' || answer.startsWith('HTTP/1.1 408')).toBe(true);
+  });
+
+  it('drops a client that stalls in the middle of a body', async () => {
+    const server = await startWithLimits({ idleTimeoutMs: 400 });
+    const { apiKey, workspace } = server.core.identity;
+    const p = (await (
+      await fetch(`${server.url}/v1/workspaces/${workspace}/files/presign-upload`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ path: '/stall.bin', contentType: 'a/b' }),
+      })
+    ).json()) as { uploadUrl: string; headers: Record<string, string> };
+    const { socket, closed } = await openSocket(server);
+    const target = p.uploadUrl.slice(server.url.length);
+    socket.write(`PUT ${target} HTTP/1.1\r\nHost: x\r\nContent-Type: a/b\r\nX-Amz-Signature: ${p.headers['X-Amz-Signature']}\r\nContent-Length: 100\r\n\r\nabc`);
+    const started = Date.now();
+    await closed;
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(server.core.storage.status('/stall.bin')).toBeUndefined();
   });
 });

@@ -47,6 +47,8 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, core:
   if (parts[0] !== 'v1' || parts[1] !== 'workspaces' || !parts[2]) {
     throw new ApiError(404, 'NotFound', `no such endpoint: ${req.method} ${url.pathname}`);
   }
+  // Browsers only ever PUT to the upload host; an API preflight is "any other preflight" (SPEC 1.2).
+  if (req.method === 'OPTIONS') throw new ApiError(403, 'CORSForbidden', 'the API does not answer browser preflights; only upload URLs do');
   authenticate(req, core.identity.apiKey);
   const injected = core.faults.take('api-status');
   if (injected) throw injectedError(injected.value, injected.retryAfter, 'api-status');

@@ -82,6 +82,16 @@ describe('preflights', () => {
     expect(allowHeaders(answer.headers)).toEqual([]);
   });
 
+  it('answers 403 without Access-Control-Allow-* to a preflight on the API', async () => {
+    const answer = await rawHttp(server.apiUrl, {
+      method: 'OPTIONS',
+      target: `/v1/workspaces/${server.workspace}/files/presign-upload`,
+      headers: { Origin: allowed.origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+    });
+    expect(answer.status).toBe(403);
+    expect(allowHeaders(answer.headers)).toEqual([]);
+  });
+
   it('marks PUT answers, errors included, readable by an allowed origin only, exposing nothing', async () => {
     const p = await presign(server, '/cors/raw.txt', { contentType: 'text/plain' });
     const send = (origin: string, headers = p.headers) =>

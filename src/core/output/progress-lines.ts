@@ -26,21 +26,16 @@ export class ProgressLines {
       case 'heartbeat': {
         const moving = event.active.reduce((sum, a) => sum + a.bytes, 0);
         const sent = event.doneBytes + moving;
-        const after = formatDuration(event.elapsedMs);
-        const sending = event.active.filter((a) => a.bytes < a.file.sizeBytes);
-        if (sending.length === 0 && event.active.length > 0) {
-          // Every byte is out: the wait is for the host's answer or the --wait webhook.
-          const names = event.active.slice(0, 3).map((a) => a.file.display);
-          const more = event.active.length > 3 ? `, +${event.active.length - 3} more` : '';
-          this.ui.info(`waiting for confirmation after ${after}: ${names.join(', ')}${more}`);
-          break;
-        }
         const pct = this.totalBytes > 0 ? Math.floor((sent * 100) / this.totalBytes) : 100;
         const rate = formatBytes(Math.round((sent * 1000) / Math.max(1, event.elapsedMs)));
-        const names = sending.slice(0, 3).map((a) => `${a.file.display} ${Math.floor((a.bytes * 100) / Math.max(1, a.file.sizeBytes))}%`);
-        const more = sending.length > 3 ? `, +${sending.length - 3} more` : '';
+        const names = event.active.slice(0, 3).map((a) => {
+          const filePct = Math.floor((a.bytes * 100) / Math.max(1, a.file.sizeBytes));
+          // Every byte handed over: the wait is for the host's answer or the --wait webhook.
+          return `${a.file.display} ${filePct}%${a.bytes >= a.file.sizeBytes ? ' sent, waiting for confirmation' : ''}`;
+        });
+        const more = event.active.length > 3 ? `, +${event.active.length - 3} more` : '';
         this.ui.info(
-          `still uploading after ${after}: ${formatBytes(sent)} of ${formatBytes(this.totalBytes)} (${pct}%), ${rate}/s; ${names.join(', ')}${more}`,
+          `still uploading after ${formatDuration(event.elapsedMs)}: ${formatBytes(sent)} of ${formatBytes(this.totalBytes)} (${pct}%), ${rate}/s; ${names.join(', ')}${more}`,
         );
         break;
       }

@@ -140,7 +140,9 @@ export class Storage {
     }
     await writeFileAtomic(this.filePath(file.path), JSON.stringify(file));
     this.index.set(file.path, file);
-    if (current) await unlink(this.blobPath(current.blob)).catch(() => {});
+    // Freeing a large superseded blob takes a while and nobody needs to wait
+    // for it; one a crash leaves behind is collected at the next start.
+    if (current) void unlink(this.blobPath(current.blob)).catch(() => {});
   }
 
   private async recover(): Promise<JournalEntry[]> {

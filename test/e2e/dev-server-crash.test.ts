@@ -105,16 +105,20 @@ describe('crash safety', () => {
     expect(readdirSync(join(first.dataDir, 'tmp'))).toEqual([]);
   });
 
-  it('keeps key, workspace and files across a restart, and URLs presigned before it still work', async () => {
+  it('keeps key, workspace, files, locks and CORS across kill -9 and a restart, and URLs presigned before it still work', async () => {
     const first = await start();
     const p = await presign(first, '/restart.txt', { contentType: 'text/plain' });
     expect((await fetch(p.uploadUrl, { method: 'PUT', headers: p.headers, body: 'before' })).status).toBe(200);
-    await first.stop();
+    expect((await api(first, 'POST', '/locks', { path: '/kept-lock.txt', ttlSeconds: 600 })).status).toBe(201);
+    expect((await api(first, 'PUT', '/cors', { allowedOrigins: ['http://localhost:5173'] })).status).toBe(200);
+    await first.kill();
     expect(existsSync(join(first.dataDir, 'identity.json'))).toBe(true);
 
     const again = await start([], first.dataDir);
     expect([again.apiKey, again.workspace]).toEqual([first.apiKey, first.workspace]);
     expect((await statusOf(again, '/restart.txt')).body.sha256).toBe(sha256('before'));
+    expect((await api(again, 'POST', '/locks', { path: '/kept-lock.txt' })).body.error.code).toBe('Locked');
+    expect((await api(again, 'GET', '/cors')).body.allowedOrigins).toEqual(['http://localhost:5173']);
     // Same host and a new port: the signature covers path and query, not the authority.
     const moved = p.uploadUrl.replace(first.apiUrl, again.apiUrl);
     const res = await fetch(moved, { method: 'PUT', headers: p.headers, body: 'after' });

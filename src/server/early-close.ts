@@ -14,11 +14,8 @@ const DISCARD_MAX_MS = 10_000;
 
 /** Call before writing an answer that will not read the rest of the body. */
 export function closeGracefully(req: IncomingMessage, res: ServerResponse): void {
-  if (req.complete) {
-    res.setHeader('Connection', 'close');
-    return;
-  }
   res.setHeader('Connection', 'close');
+  if (req.complete) return;
   const socket = req.socket as Socket & { destroySoon?: () => void };
   socket.destroySoon = () => {
     if (socket.destroyed) return;

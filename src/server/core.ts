@@ -1,10 +1,12 @@
 // Everything a request handler may touch, opened from the data dir in the
 // order recovery needs: identity, kept settings, then the file store (which
 // replays its journal and hands back the events still owed to webhooks).
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Cors } from './cors.js';
 import { Delivery, type DeliveryOptions } from './delivery.js';
 import { Faults } from './faults.js';
+import { isAtomicTemp } from './fs-util.js';
 import { loadIdentity, type Identity } from './identity.js';
 import { Locks } from './locks.js';
 import { StateStore, type WebhookEndpoint } from './state-store.js';
@@ -40,6 +42,10 @@ export interface ServerCore {
 export async function openCore(options: CoreOptions, now: () => number, log: (line: string) => void): Promise<ServerCore> {
   const faults = new Faults(options.faults);
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  // Half-written settings files a crash left; the complete ones beside them are intact.
+  for (const name of await readdir(options.dataDir)) {
+    if (isAtomicTemp(name)) await unlink(join(options.dataDir, name)).catch(() => {});
+  }
   const identity = await loadIdentity(options.dataDir, { apiKey: options.apiKey, workspace: options.workspace });
   const store = await StateStore.open(options.dataDir);
   const cors = new Cors(store);

@@ -91,6 +91,34 @@ describe('start-up', () => {
     }
   });
 
+  it('prints exactly one JSON line on stdout with --json, however many requests follow; --quiet silences the log', async () => {
+    const box = makeSandbox();
+    const child = fastup(['--json', '--quiet', 'dev-server', '--port', '0', '--data-dir', join(box.dir, 'data'), '--no-profile'], {
+      sandbox: box,
+      buffer: false,
+    });
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    try {
+      const first = await new Promise<string>((resolve) => {
+        child.stdout!.on('data', (c: Buffer) => {
+          out += c.toString();
+          if (out.includes('\n')) resolve(out.split('\n')[0]!);
+        });
+      });
+      const info = JSON.parse(first);
+      expect(Object.keys(info).sort()).toEqual(['apiKey', 'apiUrl', 'dataDir', 'webhooks', 'workspace']);
+      for (let i = 0; i < 3; i++) await presign(info, `/quiet-${i}.txt`);
+    } finally {
+      child.kill('SIGTERM');
+      await child;
+      rmSync(box.dir, { recursive: true, force: true });
+    }
+    expect(out.trimEnd().split('\n')).toHaveLength(1);
+    expect(err).not.toContain('presign-upload');
+  });
+
   it('exits 2 with one line when the port is in use', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));

@@ -2,7 +2,6 @@
 // key, and only to the API origin: redirects are not followed (undici's request
 // does not follow them), so the key can never travel to another host.
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
 import { apiError, HttpStatusError, parseApiError } from './api-errors.js';
 import { NetworkError } from './errors.js';
 import { readBodyText } from './http.js';
@@ -10,13 +9,15 @@ import { isTransientNetworkError, toNetworkError } from './net-errors.js';
 import { urlForLog } from './redact.js';
 import { parseRetryAfter, withRetries, type RetryOptions } from './retry.js';
 
-export const presignResponseSchema = z.object({
-  uploadUrl: z.string(),
-  method: z.string().default('PUT'),
-  headers: z.record(z.string(), z.string()).default({}),
-  expiresAt: z.string().optional(),
-});
-export type PresignResponse = z.infer<typeof presignResponseSchema>;
+// The API's answers are checked by hand, not with zod: loading zod costs every
+// upload ~42 ms and ~14 MB (issue 6), and these are a few flat objects. Unknown
+// fields are dropped, as z.object did; a wrong type is a BadApiResponse.
+export interface PresignResponse {
+  uploadUrl: string;
+  method: string;
+  headers: Record<string, string>;
+  expiresAt?: string;
+}
 
 export interface PresignRequest {
   path: string;
@@ -26,25 +27,26 @@ export interface PresignRequest {
   lockId?: string;
 }
 
-const webhookSchema = z.object({
-  id: z.string(),
-  url: z.string(),
-  events: z.array(z.string()),
-  secret: z.string().optional(),
-});
-export type Webhook = z.infer<typeof webhookSchema>;
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  secret?: string;
+}
 
-const fileStatusSchema = z.object({
-  path: z.string(),
-  sizeBytes: z.number(),
-  contentType: z.string(),
-  sha256: z.string(),
-  committedAt: z.string().optional(),
-});
-export type FileStatus = z.infer<typeof fileStatusSchema>;
+export interface FileStatus {
+  path: string;
+  sizeBytes: number;
+  contentType: string;
+  sha256: string;
+  committedAt?: string;
+}
 
-const lockSchema = z.object({ lockId: z.string(), path: z.string(), expiresAt: z.string().optional() });
-export type Lock = z.infer<typeof lockSchema>;
+export interface Lock {
+  lockId: string;
+  path: string;
+  expiresAt?: string;
+}
 
 export interface ApiClientOptions {
   apiUrl: string;
@@ -94,17 +96,19 @@ export class ApiClient {
 
   async presignUpload(req: PresignRequest): Promise<PresignResponse> {
     const body = await this.call({ method: 'POST', path: this.ws('/files/presign-upload'), body: req, what: 'presign' });
-    return parse(presignResponseSchema, body, 'presign');
+    const answer = pick<Partial<PresignResponse> & { uploadUrl: string }>(body, PRESIGN, 'presign');
+    return { ...answer, method: answer.method ?? 'PUT', headers: answer.headers ?? {} };
   }
 
   async createWebhook(req: { url: string; events: string[]; ttlSeconds?: number }): Promise<Webhook & { secret: string }> {
     const body = await this.call({ method: 'POST', path: this.ws('/webhooks'), body: req, what: 'creating a webhook endpoint' });
-    return parse(webhookSchema.extend({ secret: z.string() }), body, 'webhook');
+    return pick<Webhook & { secret: string }>(body, { ...WEBHOOK, secret: 'string' }, 'webhook');
   }
 
   async listWebhooks(): Promise<Webhook[]> {
     const body = await this.call({ method: 'GET', path: this.ws('/webhooks'), what: 'listing webhook endpoints' });
-    return parse(z.object({ data: z.array(webhookSchema) }), body, 'webhook list').data;
+    const { data } = pick<{ data: unknown[] }>(body, { data: 'array' }, 'webhook list');
+    return data.map((w) => pick<Webhook>(w, WEBHOOK, 'webhook list'));
   }
 
   async deleteWebhook(id: string): Promise<void> {
@@ -123,12 +127,12 @@ export class ApiClient {
       what: 'reading file status',
       allow: [404],
     });
-    return body === undefined ? undefined : parse(fileStatusSchema, body, 'file status');
+    return body === undefined ? undefined : pick<FileStatus>(body, FILE_STATUS, 'file status');
   }
 
   async createLock(path: string, ttlSeconds: number): Promise<Lock> {
     const body = await this.call({ method: 'POST', path: this.ws('/locks'), body: { path, ttlSeconds }, what: `locking ${path}` });
-    return parse(lockSchema, body, 'lock');
+    return pick<Lock>(body, LOCK, 'lock');
   }
 
   async deleteLock(lockId: string): Promise<void> {
@@ -193,13 +197,48 @@ export class ApiClient {
   }
 }
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new NetworkError(`the API's ${what} answer is not what fastup expects`, {
+type Kind = 'string' | 'number' | 'array' | 'strings' | 'headers';
+type Fields = Record<string, Kind | `${Kind}?`>;
+
+const PRESIGN: Fields = { uploadUrl: 'string', method: 'string?', headers: 'headers?', expiresAt: 'string?' };
+const WEBHOOK: Fields = { id: 'string', url: 'string', events: 'strings', secret: 'string?' };
+const FILE_STATUS: Fields = { path: 'string', sizeBytes: 'number', contentType: 'string', sha256: 'string', committedAt: 'string?' };
+const LOCK: Fields = { lockId: 'string', path: 'string', expiresAt: 'string?' };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fits(value: unknown, kind: Kind): boolean {
+  switch (kind) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'array':
+      return Array.isArray(value);
+    case 'strings':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    case 'headers':
+      return isRecord(value) && Object.values(value).every((v) => typeof v === 'string');
+  }
+}
+
+/** The listed fields of an answer, each of its kind (`?`: may be absent); anything else is dropped. */
+function pick<T>(value: unknown, fields: Fields, what: string): T {
+  const bad = () =>
+    new NetworkError(`the API's ${what} answer is not what fastup expects`, {
       code: 'BadApiResponse',
       hint: 'check --api-url points at the Fastio API',
     });
+  if (!isRecord(value)) throw bad();
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(fields)) {
+    const v = value[key];
+    const optional = spec.endsWith('?');
+    if (v === undefined && optional) continue;
+    if (!fits(v, spec.replace('?', '') as Kind)) throw bad();
+    out[key] = v;
   }
-  return result.data;
+  return out as T;
 }

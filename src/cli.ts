@@ -114,7 +114,10 @@ async function main(argv: string[]): Promise<number> {
     } else {
       err = toFastupError(caught);
     }
-    if (!(err instanceof ReportedError)) (ui ?? (await fallbackUi(argv))).error(err);
+    // Ctrl-C is the user's own doing, and the normal way to stop a server or a
+    // listener: the exit code says it; commands print what was left undone.
+    const quiet = err instanceof ReportedError || (err instanceof InterruptedError && !argv.includes('--verbose'));
+    if (!quiet) (ui ?? (await fallbackUi(argv))).error(err);
     return err.exitCode;
   } finally {
     await cleanups.run();

@@ -130,7 +130,7 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
     .option('--webhook <url>', 'register a webhook endpoint at start (repeatable)', collect)
     .option('--no-profile', 'do not save the server as the config profile "local"')
     .addOption(
-      new Option('--fault <spec>', 'TESTING ONLY: inject faults, e.g. put-status=503:2 (see README)')
+      new Option('--fault <spec>', 'TESTING ONLY: inject faults, e.g. put-status=503x2 (see docs/dev-server.md)')
         .argParser(collect)
         .hideHelp(),
     )

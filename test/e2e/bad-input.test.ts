@@ -27,6 +27,24 @@ function rows(): Row[] {
     });
 }
 
+describe('docs/bad-input.md: every dev-server row names a test that exists', () => {
+  const doc = readFileSync(join(repoRoot, 'docs', 'bad-input.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Against the upload host'));
+  const named = section
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && line.includes('` › '))
+    .map((line) => /`([a-z-]+)` › (.+) \|$/.exec(line)!.slice(1, 3) as [string, string]);
+
+  it('the table has rows', () => {
+    expect(named.length).toBeGreaterThan(15);
+  });
+
+  it.each(named)('%s › %s', (file, title) => {
+    const dir = file.startsWith('server-') ? 'unit' : 'e2e';
+    expect(readFileSync(join(repoRoot, 'test', dir, `${file}.test.ts`), 'utf8')).toContain(title.trim());
+  });
+});
+
 describe('docs/bad-input.md: every bad input gets its one line and exit code', () => {
   const sandbox = makeSandbox();
   const shims = join(sandbox.dir, 'bin');

@@ -82,11 +82,12 @@ export async function* hashingBody(file: LocalFile, state: BodyState, onBytes: (
       if (state.stop || bytesRead === 0) break; // bytesRead 0: the file shrank, reported below
       const chunk = bytesRead === buffer.length ? buffer : bytesRead < OWN_COPY_BELOW ? Buffer.from(buffer.subarray(0, bytesRead)) : buffer.subarray(0, bytesRead);
       state.bytes += bytesRead;
-      state.hash.update(chunk);
       const last = state.bytes >= file.sizeBytes;
+      // The next read (thread pool) runs while this chunk is hashed (main thread).
+      if (!last) pending = next = readAt(turn + 1, state.bytes);
+      state.hash.update(chunk);
       // Last chunk: check before it is sent, while the host can still discard it all.
       if (last) await assertUnchanged(file);
-      else pending = next = readAt(turn + 1, state.bytes);
       onBytes(state.bytes);
       yield chunk;
       if (last) break;

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { bin, median, pairs, peakRssMiB, randomFile, root, startDevServer, timed, work } from './lib.mjs';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+// Five pairs by default: with three, one disturbed run (other jobs, disk
+// writeback of the last 1 GiB) could move a 1 GiB median by 10-20%.
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const GiB = 1 << 30;
 const rows = [];
 const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / GiB), cases: {} };

@@ -76,13 +76,20 @@ function fromCommander(err: CommanderError): FastupError | number {
 }
 
 let signalled: 'SIGINT' | 'SIGTERM' | undefined;
+let signalledAt = 0;
+// conf's atomic writer (atomically -> when-exit) answers a signal by sending the
+// same signal to this process again, within milliseconds. That echo is not a
+// user pressing Ctrl-C twice, so it must not cut the cleanups short.
+const ECHO_WINDOW_MS = 500;
 function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
   const code = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
   if (signalled) {
+    if (Date.now() - signalledAt < ECHO_WINDOW_MS) return;
     // A second Ctrl-C means now: no more waiting for cleanups.
     process.exit(code);
   }
   signalled = signal;
+  signalledAt = Date.now();
   controller.abort(new InterruptedError(signal));
   // Commands end promptly on abort; this only guards against one that does not.
   setTimeout(() => {

@@ -1,0 +1,56 @@
+// Ctrl-C must stop promptly, clean up and exit 130, also when a library echoes
+// the signal back to the process (conf's atomic writer does).
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binPath, makeSandbox } from '../helpers/fastup.js';
+import { startDevServer, type DevServer } from '../helpers/dev-server.js';
+
+describe('interrupting an upload from standard input', () => {
+  const sandbox = makeSandbox();
+  let server: DevServer;
+  beforeAll(async () => {
+    // Slow ingest, so the PUT is still running when Ctrl-C comes.
+    server = await startDevServer(sandbox, ['--fault', 'put-throttle=4000000']);
+  });
+  afterAll(() => server.stop());
+
+  async function interrupted(bytes: number, afterMs: number): Promise<{ exitCode: number | undefined; stderr: string; tmp: string[] }> {
+    const tmp = join(sandbox.dir, `tmp-${bytes}`);
+    mkdirSync(tmp, { recursive: true });
+    const head = spawn('head', ['-c', String(bytes), '/dev/zero'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = execa(process.execPath, [binPath, 'upload', '-', '--to', '/stdin.bin'], {
+      stdin: head.stdout,
+      reject: false,
+      extendEnv: false,
+      env: {
+        ...sandbox.env,
+        PATH: process.env.PATH,
+        TMPDIR: tmp,
+        FASTUP_API_URL: server.apiUrl,
+        FASTUP_API_KEY: server.apiKey,
+        FASTUP_WORKSPACE: server.workspace,
+      },
+    });
+    await new Promise((r) => setTimeout(r, afterMs));
+    child.kill('SIGINT');
+    const result = await child;
+    head.kill();
+    return { exitCode: result.exitCode, stderr: String(result.stderr), tmp: readdirSync(tmp) };
+  }
+
+  it('while spooling: exits 130 and removes the partial spool', async () => {
+    const r = await interrupted(4_000_000_000, 1500);
+    expect(r.exitCode).toBe(130);
+    expect(r.tmp).toEqual([]);
+  });
+
+  it('while uploading the spool: says what was not uploaded, exits 130 and removes the spool', async () => {
+    const r = await interrupted(50_000_000, 2500);
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toContain('interrupted: 0 of 1 files uploaded');
+    expect(r.tmp).toEqual([]);
+  });
+});

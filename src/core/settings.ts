@@ -2,6 +2,7 @@
 // profile > default, and remembers where every value came from (config list).
 import { z } from 'zod';
 import { ConfigError, UsageError } from './errors.js';
+import { parseCount, parseDuration } from './units.js';
 import type { ProfileValues } from './config-store.js';
 
 export type Source = 'flag' | 'env' | 'profile' | 'default';
@@ -23,8 +24,26 @@ const url = z.string().refine((v) => {
   }
 }, 'must be an http(s) URL');
 const nonEmpty = z.string().min(1, 'must not be empty').regex(/^[^\s]+$/, 'must not contain spaces');
-const wholeNumber = z.string().regex(/^\d+$/, 'must be a whole number');
-const durationText = z.string().regex(/^\d+(\.\d+)?\s*[a-z]*$/i, 'must be a duration such as 900, 90s, 15m, 1h');
+// The same limits as the flags these keys stand in for, so `config set` refuses
+// what every later command would refuse.
+const parses = (parse: (v: string) => unknown): ((v: string) => boolean) => (v) => {
+  try {
+    parse(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const count = (min: number, max: number) =>
+  z.string().refine(parses((v) => parseCount(v, 'value', min, max)), `must be a whole number from ${min} to ${max}`);
+const duration = (min: number, max: number, rule: string) =>
+  z.string().refine(
+    parses((v) => {
+      const seconds = parseDuration(v);
+      if (seconds < min || seconds > max) throw new Error('out of range');
+    }),
+    `must be a duration ${rule}, such as 900, 90s, 15m, 1h`,
+  );
 
 export const SETTINGS = {
   'api-url': { env: 'FASTUP_API_URL', default: 'https://api.fast.io', schema: url, describe: 'API base URL' },
@@ -36,10 +55,10 @@ export const SETTINGS = {
     schema: nonEmpty,
     describe: 'secret used to verify webhooks (watch-webhooks)',
   },
-  concurrency: { default: '4', schema: wholeNumber, describe: 'upload --concurrency' },
-  retries: { default: '3', schema: wholeNumber, describe: 'upload --retries' },
-  'expires-in': { default: '15m', schema: durationText, describe: 'presign/upload --expires-in' },
-  'wait-timeout': { default: '2m', schema: durationText, describe: 'upload --wait-timeout' },
+  concurrency: { default: '4', schema: count(1, 64), describe: 'upload --concurrency' },
+  retries: { default: '3', schema: count(0, 20), describe: 'upload --retries' },
+  'expires-in': { default: '15m', schema: duration(1, 604_800, 'from 1s to 7 days'), describe: 'presign/upload --expires-in' },
+  'wait-timeout': { default: '2m', schema: duration(1, Number.MAX_SAFE_INTEGER, 'of at least 1s'), describe: 'upload --wait-timeout' },
 } satisfies Record<string, KeySpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -47,10 +47,22 @@ export class Ui {
     return redactSecrets(text, this.secrets);
   }
 
+  /**
+   * One line, safe for a terminal: a file name can hold a newline or escape
+   * sequences (clear screen, set title); those are shown escaped, never sent.
+   * Our own colours (SGR sequences) pass.
+   */
+  private line(text: string): string {
+    // eslint-disable-next-line no-control-regex
+    return this.clean(text).replace(/\u001b(?!\[[0-9;]*m)|[\u0000-\u001a\u001c-\u001f\u007f-\u009f]/g, (ch) =>
+      ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    );
+  }
+
   /** A human result line on stdout (suppressed under --json). */
   result(text: string): void {
     if (this.json) return;
-    this.opts.stdout.write(`${this.clean(text)}\n`);
+    this.opts.stdout.write(`${this.line(text)}\n`);
   }
 
   /** One compact JSON document per line on stdout. */
@@ -66,12 +78,12 @@ export class Ui {
   /** Progress and status lines on stderr; --quiet silences them. */
   info(text: string): void {
     if (this.quiet) return;
-    this.opts.stderr.write(`${this.clean(text)}\n`);
+    this.opts.stderr.write(`${this.line(text)}\n`);
   }
 
   warn(text: string): void {
     if (this.quiet) return;
-    this.opts.stderr.write(`${this.clean(this.c.yellow('warning: ') + text)}\n`);
+    this.opts.stderr.write(`${this.line(this.c.yellow('warning: ') + text)}\n`);
   }
 
   /** Details of the HTTP exchange and stacks: only with --verbose. */
@@ -92,7 +104,7 @@ export class Ui {
     } else {
       const what = subject ? `${subject}: ${err.message}` : err.message;
       const hint = err.hint ? ` (${err.hint})` : '';
-      this.opts.stderr.write(`${this.clean(`${this.c.red('error:')} ${what}${hint}`)}\n`);
+      this.opts.stderr.write(`${this.line(`${this.c.red('error:')} ${what}${hint}`)}\n`);
     }
     if (this.verbose && err.stack) {
       const cause = err.cause instanceof Error && err.cause.stack ? `\ncaused by: ${err.cause.stack}` : '';

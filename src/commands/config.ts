@@ -1,4 +1,5 @@
 // `fastup config set|get|unset|list|path` (SPEC 2): settings per profile, secrets redacted.
+import { ConfigStore } from '../core/config-store.js';
 import type { Context } from '../core/context.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { promptHidden, readStdinValue } from '../core/read-secret.js';
@@ -83,10 +84,11 @@ export async function configList(ctx: Context): Promise<void> {
   }
 }
 
+/** Works even when the file is broken: that is when people need its path. */
 export async function configPath(ctx: Context): Promise<void> {
-  const settings = await loadSettings(ctx);
-  if (ctx.ui.json) ctx.ui.jsonLine({ path: settings.store.path });
-  else ctx.ui.result(settings.store.path);
+  const path = await ConfigStore.path(ctx.env);
+  if (ctx.ui.json) ctx.ui.jsonLine({ path });
+  else ctx.ui.result(path);
 }
 
 function globalFlags(ctx: Context): Partial<Record<SettingKey, string | undefined>> {

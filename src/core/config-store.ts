@@ -15,11 +15,17 @@ interface StoreShape {
 export class ConfigStore {
   private constructor(private readonly conf: Conf<StoreShape>) {}
 
+  /** Where the file is (conf's own choice, computed here so errors can name it). */
+  static async path(env: NodeJS.ProcessEnv): Promise<string> {
+    const { default: envPaths } = await import('env-paths');
+    return join(env.FASTUP_CONFIG_DIR || envPaths('fastup', { suffix: '' }).config, 'config.json');
+  }
+
   static async open(env: NodeJS.ProcessEnv): Promise<ConfigStore> {
     const { default: ConfClass } = await import('conf');
     const cwd = env.FASTUP_CONFIG_DIR || undefined;
-    const path = cwd ? join(cwd, 'config.json') : undefined;
-    if (path) assertPrivate(path);
+    const path = await ConfigStore.path(env);
+    assertPrivate(path);
     let conf: Conf<StoreShape>;
     try {
       conf = new ConfClass<StoreShape>({
@@ -31,13 +37,13 @@ export class ConfigStore {
         defaults: { profiles: {} },
       });
     } catch (err) {
-      throw new ConfigError(`cannot read the config file: ${(err as Error).message}`, {
+      throw new ConfigError(`cannot read the config file ${path}: ${(err as Error).message}`, {
         code: 'ConfigUnreadable',
-        hint: 'fix or remove the file shown by `fastup config path`',
+        hint: `fix or remove ${path}`,
         cause: err,
       });
     }
-    if (!path) assertPrivate(conf.path);
+    assertShape(conf.store, conf.path);
     return new ConfigStore(conf);
   }
 
@@ -71,6 +77,23 @@ export class ConfigStore {
     const { [key]: _removed, ...rest } = current;
     this.conf.set('profiles', { ...profiles, [profile]: rest });
     return true;
+  }
+}
+
+/** Hand edits happen: every value must be a string, under profiles.NAME.KEY. */
+function assertShape(store: unknown, path: string): void {
+  const profiles = (store as { profiles?: unknown }).profiles;
+  const bad = (where: string): ConfigError =>
+    new ConfigError(`config file ${path} is not valid: ${where}`, {
+      code: 'ConfigInvalid',
+      hint: `fix it, or set the value again with 'fastup config set'`,
+    });
+  if (typeof profiles !== 'object' || profiles === null || Array.isArray(profiles)) throw bad('"profiles" must be an object');
+  for (const [name, values] of Object.entries(profiles)) {
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) throw bad(`profile "${name}" must be an object`);
+    for (const [key, value] of Object.entries(values)) {
+      if (typeof value !== 'string') throw bad(`${name}.${key} must be a string`);
+    }
   }
 }
 

@@ -27,9 +27,23 @@ export interface ErrorDetails {
 export interface ErrorJson {
   code: string;
   message: string;
-  hint?: string;
+  hint: string;
   exitCode: number;
 }
+
+// SPEC 2.2's JSON errors always carry a hint; these stand in where the error
+// itself has nothing more specific to say.
+const DEFAULT_HINTS: Record<number, string> = {
+  [ExitCode.internal]: 'this is a bug in fastup: run again with --verbose and report the output',
+  [ExitCode.usage]: 'see fastup --help',
+  [ExitCode.config]: "check the settings with 'fastup config list'",
+  [ExitCode.localFile]: 'check the local file and try again',
+  [ExitCode.rejected]: 'presign again and upload the file as presigned',
+  [ExitCode.network]: 'check the network and the server, then try again',
+  [ExitCode.confirmation]: 'check the file status, then upload again',
+  [ExitCode.sigint]: 'run the command again to finish what was not done',
+  [ExitCode.sigterm]: 'run the command again to finish what was not done',
+};
 
 export class FastupError extends Error {
   readonly exitCode: number;
@@ -48,7 +62,7 @@ export class FastupError extends Error {
     return {
       code: this.code,
       message: this.message,
-      ...(this.hint ? { hint: this.hint } : {}),
+      hint: this.hint ?? DEFAULT_HINTS[this.exitCode] ?? 'see fastup --help',
       exitCode: this.exitCode,
     };
   }

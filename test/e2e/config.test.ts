@@ -89,4 +89,20 @@ describe('fastup config', () => {
     expect(path).toBe(join(sandbox.env.XDG_CONFIG_HOME!, 'fastup', 'config.json'));
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
+
+  it.each([
+    ['not JSON', '{bad', /cannot read the config file .*config\.json/],
+    ['a value that is not a string', '{"profiles":{"default":{"api-key":5}}}', /default\.api-key must be a string/],
+  ])('a hand-broken config file (%s) is one line naming the file, exit 3; config path still answers', async (_what, content, message) => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(sandbox.env.FASTUP_CONFIG_DIR!, { recursive: true });
+    const path = join(sandbox.env.FASTUP_CONFIG_DIR!, 'config.json');
+    writeFileSync(path, content, { mode: 0o600 });
+    const list = await fastup(['config', 'list'], { sandbox });
+    expect(list.exitCode).toBe(3);
+    expect(list.stderr).toMatch(message);
+    expect(list.stderr).toContain(path);
+    expect(list.stderr.trim().split('\n')).toHaveLength(1);
+    expect((await fastup(['config', 'path'], { sandbox })).stdout.trim()).toBe(path);
+  });
 });

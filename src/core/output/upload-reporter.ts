@@ -10,7 +10,7 @@ import type { Ui } from './ui.js';
 export function resultJson(r: FileResult): Record<string, unknown> {
   const { error, ...rest } = r;
   if (!error) return rest;
-  return { ...rest, error: { code: error.code, message: error.message, hint: error.hint ?? null, exitCode: error.exitCode } };
+  return { ...rest, error: error.toJSON() };
 }
 
 export function isInterruption(err: FastupError | undefined): boolean {

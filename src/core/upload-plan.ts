@@ -49,8 +49,11 @@ export function checkUploadArgs(args: string[], opts: { to?: string; recursive: 
   const to = opts.to;
   if (to !== undefined && !to.startsWith('/')) throw usage(`--to '${to}' must start with /`, 'e.g. --to /uploads/ or --to /uploads/report.pdf');
   if (args.filter((a) => a === '-').length > 1) throw usage("'-' (standard input) can be given only once", 'upload one stream per call');
-  if (args.includes('-') && (to === undefined || to.endsWith('/'))) {
+  if (args.includes('-') && to === undefined) {
     throw usage('uploading standard input needs --to with the remote file path', 'e.g. tar cz dist | fastup upload - --to /builds/app.tgz');
+  }
+  if (args.includes('-') && to?.endsWith('/')) {
+    throw usage(`standard input has no file name: --to '${to}' must name the file, not a folder`, `e.g. --to ${to}stdin.bin`);
   }
   if (opts.presigned !== undefined && (args.length !== 1 || opts.recursive)) {
     throw usage('--presigned uploads exactly one file', 'presign each file, or let fastup presign (drop --presigned)');
@@ -124,8 +127,15 @@ export async function planUploads(args: string[], opts: PlanOptions): Promise<Pl
       }
       const before = entries.length;
       const base = basename(local);
-      await walk(local, '', arg, new Set([`${st.dev}:${st.ino}`]), (display, path, rel, fst) =>
-        entries.push(file(display, path, remotePathFor(opts.to, base, rel), fst)), opts);
+      await walk(
+        local,
+        '',
+        arg,
+        new Set([`${st.dev}:${st.ino}`]),
+        (display, path, rel, fst) => entries.push(file(display, path, remotePathFor(opts.to, base, rel), fst)),
+        (entry) => entries.push(entry),
+        opts,
+      );
       if (entries.length === before) opts.warn(`${arg}: no files to upload in this folder`);
     } else {
       entries.push(localError(arg, `is ${specialKind(st)}, not a regular file`, `to upload what it produces, pipe it: cat ${arg} | fastup upload - --to /path`));
@@ -135,13 +145,16 @@ export async function planUploads(args: string[], opts: PlanOptions): Promise<Pl
 }
 
 type Found = (display: string, path: string, rel: string, st: Stats) => void;
+type Failed = (entry: PlanError) => void;
 
-async function walk(dir: string, rel: string, display: string, ancestors: Set<string>, found: Found, opts: PlanOptions): Promise<void> {
+async function walk(dir: string, rel: string, display: string, ancestors: Set<string>, found: Found, failed: Failed, opts: PlanOptions): Promise<void> {
   let names: string[];
   try {
     names = (await readdir(dir)).sort();
   } catch (err) {
-    opts.warn(`${display}: skipped, cannot list this folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    // Not a skip: a CI job must not pass with part of the tree missing (exit 4).
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    failed(localError(display, `cannot list this folder (${code})`, 'check its permissions', err));
     return;
   }
   for (const name of names) {
@@ -170,7 +183,7 @@ async function walk(dir: string, rel: string, display: string, ancestors: Set<st
         opts.warn(`${childDisplay}: skipped, the link leads back into a folder being walked`);
         continue;
       }
-      await walk(path, childRel, childDisplay, new Set([...ancestors, id]), found, opts);
+      await walk(path, childRel, childDisplay, new Set([...ancestors, id]), found, failed, opts);
     } else {
       opts.warn(`${childDisplay}: skipped, ${specialKind(st)}`);
     }

@@ -23,7 +23,7 @@ describe('remotePathFor', () => {
 describe('checkUploadArgs refuses impossible combinations with exit 2', () => {
   it.each([
     [['-'], {}, 'needs --to'],
-    [['-'], { to: '/dir/' }, 'needs --to'],
+    [['-'], { to: '/dir/' }, 'must name the file, not a folder'],
     [['-', '-'], { to: '/x' }, 'only once'],
     [['a', 'b'], { to: '/x' }, 'folder ending in /'],
     [['a'], { to: 'x' }, 'must start with /'],

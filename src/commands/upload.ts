@@ -80,7 +80,7 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
       ui.addSecret(apiKey);
       return ui;
     };
-    const fileCount = plan.filter((e) => e.kind === 'file').length;
+    const fileCount = plan.length; // failed entries (a missing file) count too: they end as done
     const bars = useBars ? await ProgressBars.start(ctx.stderr, ctx.stdout, makeUi, totalBytes, fileCount, ctx.ui.c) : undefined;
     const unregisterBars = bars ? ctx.cleanups.add(() => bars.stop()) : undefined;
     const out = bars?.ui ?? ctx.ui;

@@ -3,6 +3,7 @@
 // and prints what the watch reports: events on stdout (human lines, or each
 // event body as one compact JSON line under --json), the rest on stderr.
 import type { Context } from '../core/context.js';
+import { isLoopbackHost } from '../core/http.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { parsePort } from '../core/listen-address.js';
 import { redact } from '../core/redact.js';
@@ -64,13 +65,15 @@ function eventLine(event: WebhookEvent): string {
   return `${event.type}  ${file.path}  ${size}  sha256 ${file.sha256}  ${id}`;
 }
 
-function sinkFor(ctx: Context): WatchSink {
+function sinkFor(ctx: Context, host: string | undefined): WatchSink {
   const { ui } = ctx;
   return {
     ready({ urls, secret, endpoint }) {
       ui.addSecret(secret);
       if (endpoint) ui.info(`registered temporary endpoint ${endpoint.id} -> ${endpoint.url} (deleted on exit)`);
-      ui.info(`Ready: listening on ${urls.join(' and ')} (secret ${redact(secret)}); Ctrl-C to stop`);
+      // The URL shows how to reach it from here; the bind address says who else can.
+      const bound = host && !isLoopbackHost(host) ? `; bound to ${host}, reachable from other machines` : '';
+      ui.info(`Ready: listening on ${urls.join(' and ')} (secret ${redact(secret)})${bound}; Ctrl-C to stop`);
     },
     event(event) {
       if (ui.json) ui.jsonLine(event);
@@ -120,7 +123,7 @@ export async function watchWebhooks(flags: WatchWebhooksFlags, ctx: Context): Pr
   }
   if (forwardTo) options.forwardTo = { url: forwardTo, dispatcher };
   try {
-    await runWatch(ctx, options, sinkFor(ctx));
+    await runWatch(ctx, options, sinkFor(ctx, flags.host));
   } finally {
     await dispatcher.close().catch(() => {});
   }

@@ -5,7 +5,13 @@ if (major < 20 || (major === 20 && minor < 19)) {
   process.stderr.write(`fastup: needs Node.js 20.19 or later (this is ${process.versions.node})\n`);
   process.exit(2);
 }
-// Node 22.1+ can cache compiled code between runs; older Nodes just skip it.
-const { enableCompileCache } = await import('node:module');
-enableCompileCache?.();
-await import('../dist/cli.js');
+// `fastup --version` is what scripts probe most: answer it without loading the CLI.
+if (process.argv.length === 3 && process.argv[2] === '--version') {
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  // Node 22.1+ can cache compiled code between runs; older Nodes just skip it.
+  const { enableCompileCache } = await import('node:module');
+  enableCompileCache?.();
+  await import('../dist/cli.js');
+}

@@ -40,7 +40,7 @@ export async function configSet(key: string, value: string | undefined, opts: { 
   if (raw === '') throw new UsageError(`empty value for ${name}: to remove it use 'fastup config unset ${name}'`);
   const valid = validateSetting(name, raw);
   const settings = await loadSettings(ctx);
-  settings.store.set(settings.profile, name, valid);
+  (await ConfigStore.open(ctx.env)).set(settings.profile, name, valid);
   ctx.ui.info(`set ${name} = ${shown(name, valid)} (profile ${settings.profile})`);
   if (ctx.ui.json) ctx.ui.jsonLine({ profile: settings.profile, key: name, value: shown(name, valid) });
 }
@@ -62,7 +62,7 @@ export async function configGet(key: string, ctx: Context): Promise<void> {
 export async function configUnset(key: string, ctx: Context): Promise<void> {
   const name = assertSettingKey(key);
   const settings = await loadSettings(ctx);
-  const removed = settings.store.unset(settings.profile, name);
+  const removed = (await ConfigStore.open(ctx.env)).unset(settings.profile, name);
   ctx.ui.info(removed ? `unset ${name} (profile ${settings.profile})` : `${name} was not set in profile ${settings.profile}`);
 }
 
@@ -76,7 +76,7 @@ export async function configList(ctx: Context): Promise<void> {
     for (const row of rows) ctx.ui.jsonLine({ profile: settings.profile, ...row, value: row.value ?? null });
     return;
   }
-  ctx.ui.info(`profile ${settings.profile} (${settings.store.path})`);
+  ctx.ui.info(`profile ${settings.profile} (${settings.path})`);
   const width = Math.max(...rows.map((r) => r.key.length));
   const valueWidth = Math.max(...rows.map((r) => (r.value ?? '-').length));
   for (const row of rows) {

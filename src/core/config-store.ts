@@ -1,7 +1,9 @@
 // Profiles live in one JSON file written by conf (atomically, mode 0600).
 // FASTUP_CONFIG_DIR moves it, which tests and sandboxed CI jobs use; otherwise
 // conf picks the per-user config folder (XDG_CONFIG_HOME first, then HOME).
-import { statSync } from 'node:fs';
+// Commands that only read settings read the file directly: loading conf (ajv,
+// semver, ...) cost every upload ~40 ms (issue 6); only writes need it.
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Conf from 'conf';
 import { ConfigError } from './errors.js';
@@ -10,6 +12,42 @@ export type ProfileValues = Partial<Record<string, string>>;
 
 interface StoreShape {
   profiles: Record<string, ProfileValues>;
+}
+
+export interface ConfigFile {
+  path: string;
+  profiles: Record<string, ProfileValues>;
+}
+
+/** The config file as it is now, checked like ConfigStore.open checks it. */
+export async function readConfig(env: NodeJS.ProcessEnv): Promise<ConfigFile> {
+  const path = await ConfigStore.path(env);
+  assertPrivate(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path, profiles: {} };
+    throw unreadable(path, err);
+  }
+  let store: unknown;
+  try {
+    store = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+  // conf starts every store from its defaults: a file without profiles is empty.
+  const profiles = (store as { profiles?: unknown }).profiles ?? {};
+  assertShape({ profiles }, path);
+  return { path, profiles: profiles as Record<string, ProfileValues> };
+}
+
+function unreadable(path: string, err: unknown): ConfigError {
+  return new ConfigError(`cannot read the config file ${path}: ${(err as Error).message}`, {
+    code: 'ConfigUnreadable',
+    hint: `fix or remove ${path}`,
+    cause: err,
+  });
 }
 
 export class ConfigStore {
@@ -37,11 +75,7 @@ export class ConfigStore {
         defaults: { profiles: {} },
       });
     } catch (err) {
-      throw new ConfigError(`cannot read the config file ${path}: ${(err as Error).message}`, {
-        code: 'ConfigUnreadable',
-        hint: `fix or remove ${path}`,
-        cause: err,
-      });
+      throw unreadable(path, err);
     }
     assertShape(conf.store, conf.path);
     return new ConfigStore(conf);

@@ -2,7 +2,7 @@
 // their precedence, the refusal to send a key over plain http, the shared pool.
 import type { Dispatcher } from 'undici';
 import { ApiClient } from './api-client.js';
-import { ConfigStore, type ProfileValues } from './config-store.js';
+import { readConfig, type ProfileValues } from './config-store.js';
 import type { Context } from './context.js';
 import { UsageError } from './errors.js';
 import { isLoopbackHost } from './http.js';
@@ -10,7 +10,8 @@ import { SETTINGS, missingSetting, profileName, resolveSetting, validateSetting,
 
 export interface Settings {
   profile: string;
-  store: ConfigStore;
+  /** The config file the values were read from. */
+  path: string;
   values: ProfileValues;
   /** The value of KEY by precedence (flag > env > profile > default). */
   get(key: SettingKey, flag?: string): string | undefined;
@@ -18,8 +19,8 @@ export interface Settings {
 
 export async function loadSettings(ctx: Context): Promise<Settings> {
   const profile = profileName(ctx.globals.profile, ctx.env);
-  const store = await ConfigStore.open(ctx.env);
-  const values = store.profile(profile);
+  const file = await readConfig(ctx.env);
+  const values = { ...(file.profiles[profile] ?? {}) };
   const globalsFlags: Partial<Record<SettingKey, string | undefined>> = {
     'api-url': ctx.globals.apiUrl,
     'api-key': ctx.globals.apiKey,
@@ -27,7 +28,7 @@ export async function loadSettings(ctx: Context): Promise<Settings> {
   };
   return {
     profile,
-    store,
+    path: file.path,
     values,
     get(key, flag) {
       const { value, source } = resolveSetting(key, {

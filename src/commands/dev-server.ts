@@ -1,12 +1,13 @@
 // `fastup dev-server`: normalizes the options, starts the server core
 // (src/server/) and prints where it listens, then runs until Ctrl-C/SIGTERM.
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import envPaths from 'env-paths';
 import { ConfigStore } from '../core/config-store.js';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { parseCount, parseSize } from '../core/units.js';
 import { normalizeOrigin } from '../server/cors.js';
+import { checkDataDir } from '../server/data-dir.js';
 import { parseFault } from '../server/faults.js';
 import { startServer, type RequestLog, type ServerOptions } from '../server/server.js';
 
@@ -64,53 +65,6 @@ function listenError(err: unknown, options: ServerOptions): unknown {
     return new UsageError(`cannot listen on ${where}: ${(err as Error).message}`, { code: 'CannotListen', hint: 'check --host and --port' });
   }
   return err;
-}
-
-const DATA_DIR_PROBLEMS: Record<string, string> = {
-  EEXIST: 'a file is in the way (it must be a folder)',
-  ENOTDIR: 'a file is in the way (it must be a folder)',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  ENOENT: 'it cannot be created there',
-};
-
-/**
- * mkdir -p by hand: Node's recursive mkdir never returns under /proc (seen on
- * Node 20), and a user's typo must not hang the server at start.
- */
-async function makeDirs(dir: string): Promise<void> {
-  const { mkdir, stat } = await import('node:fs/promises');
-  const missing: string[] = [];
-  for (let current = dir; ; current = dirname(current)) {
-    try {
-      if (!(await stat(current)).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(current) === current) throw err;
-      missing.unshift(current);
-    }
-  }
-  for (const d of missing) await mkdir(d);
-}
-
-/** A data dir the server cannot write is a usage error, told before anything starts. */
-async function checkDataDir(dir: string): Promise<void> {
-  const { writeFile, rm } = await import('node:fs/promises');
-  const probe = resolve(dir, `.probe-${process.pid}`);
-  try {
-    await makeDirs(dir);
-    await writeFile(probe, '');
-    await rm(probe);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    throw new UsageError(`cannot use --data-dir ${dir}: ${DATA_DIR_PROBLEMS[code] ?? (err as Error).message}`, {
-      code: 'BadDataDir',
-      hint: 'give a folder this user can write, e.g. --data-dir ./.fastio',
-      cause: err,
-    });
-  }
 }
 
 export async function devServer(opts: DevServerOptions, ctx: Context): Promise<void> {

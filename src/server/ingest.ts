@@ -12,6 +12,8 @@ export interface IngestOptions {
   throttleBytesPerSecond?: number;
   /** Fault injection: reset the connection once this many body bytes arrived. */
   resetAfterBytes?: number;
+  /** The temp file exists already (a recycled spare, sized to the body): overwrite it in place. */
+  reuse?: boolean;
 }
 
 export interface Ingested {
@@ -26,7 +28,7 @@ export async function ingest(req: IncomingMessage, tempPath: string, opts: Inges
   // The stream owns the descriptor from open to close (closing it ourselves
   // too could close a number another upload has just been given). `flush`
   // fsyncs before the close, so 'close' without error means the bytes are on disk.
-  const out = createWriteStream(tempPath, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024, flush: true });
+  const out = createWriteStream(tempPath, { flags: opts.reuse ? 'r+' : 'wx', mode: 0o600, highWaterMark: 1024 * 1024, flush: true });
   try {
     const result = await receive(req, out, opts);
     await closed(out);

@@ -132,6 +132,7 @@ export async function startServer(options: ServerOptions, deps: ServerDeps): Pro
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
       });
+      await core.storage.close();
     },
   };
 }

@@ -2,6 +2,8 @@
 // server is killed at any moment", 1.4 status). Layout under the data dir:
 //
 //   tmp/<token>.part       bodies being received; wiped at start
+//   spare/<token>          large superseded blobs kept a little while for the
+//                          next large body to overwrite in place; wiped at start
 //   blobs/<token>          committed bytes, immutable once renamed here
 //   journal/<seq>.json     one per commit: the file record AND its webhook event
 //   files/<sha256(path)>.json  the current version of each path
@@ -12,7 +14,7 @@
 // files/ is derived from it and replayed at start. Storage names are hashes and
 // random tokens: no user text ever becomes a file name.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fsyncDir, isAtomicTemp, randomId, randomToken, readJsonFile, writeFileAtomic } from './fs-util.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -48,10 +50,37 @@ export interface NewVersion {
 
 const SEQ_DIGITS = 16;
 
+// Recycling superseded blobs. Writing a large body into fresh page cache (and,
+// on a file system mounted with `discard`, onto blocks just freed and trimmed)
+// is what made repeated 1 GiB uploads slow: on a VM, memory the guest has not
+// touched lately costs a host fault per page, several times the copy itself,
+// and freeing a 1 GiB blob hands its warm pages to whoever writes next. So a
+// large superseded blob is not unlinked but renamed into spare/, and the next
+// large body is written over it in place (its pages are cached and warm, its
+// blocks allocated). A spare is no longer part of any version (it is retired
+// only after its successor is durable), lives in its own folder wiped at
+// start, and is unlinked when unused for a while or when the server stops.
+const SPARE_MIN_BYTES = 16 * 1024 * 1024;
+const SPARES_MAX = 2;
+const SPARE_IDLE_MS = 30_000;
+
+interface Spare {
+  path: string;
+  timer: NodeJS.Timeout;
+}
+
+export interface TempFile {
+  path: string;
+  /** An existing file (a spare) of exactly the body's size, to be overwritten in place. */
+  reuse: boolean;
+}
+
 export class Storage {
   private readonly index = new Map<string, FileRecord>();
   private readonly mutex = new KeyedMutex();
   private lastSeq = 0;
+  private readonly spares: Spare[] = [];
+  private recovering = false;
 
   private constructor(
     private readonly dataDir: string,
@@ -72,6 +101,68 @@ export class Storage {
 
   newTempPath(): string {
     return join(this.tmpDir, `${randomToken(12)}.part`);
+  }
+
+  private get spareDir(): string {
+    return join(this.dataDir, 'spare');
+  }
+
+  /** Where to receive a body of SIZEBYTES: a spare to overwrite when one is kept and the body is large, else a new file. */
+  async takeTempFile(sizeBytes: number): Promise<TempFile> {
+    const path = this.newTempPath();
+    const spare = sizeBytes >= SPARE_MIN_BYTES ? this.spares.pop() : undefined;
+    if (spare) {
+      clearTimeout(spare.timer);
+      try {
+        await rename(spare.path, path);
+        // The whole range is overwritten before a commit; the size is right from the start.
+        await truncate(path, sizeBytes);
+        return { path, reuse: true };
+      } catch {
+        await unlink(path).catch(() => {});
+        void unlink(spare.path).catch(() => {});
+      }
+    }
+    return { path, reuse: false };
+  }
+
+  /** Frees the spares (the server is stopping). */
+  async close(): Promise<void> {
+    const spares = this.spares.splice(0);
+    for (const spare of spares) clearTimeout(spare.timer);
+    await Promise.all(spares.map((spare) => unlink(spare.path).catch(() => {})));
+  }
+
+  /** A superseded blob: kept as a spare when large and there is room, else unlinked off the hot path. */
+  private async retire(record: FileRecord): Promise<void> {
+    const from = this.blobPath(record.blob);
+    if (this.recovering || record.sizeBytes < SPARE_MIN_BYTES) {
+      // Freeing a large blob takes a while and nobody needs to wait for it;
+      // one a crash leaves behind is collected at the next start.
+      void unlink(from).catch(() => {});
+      return;
+    }
+    const path = join(this.spareDir, randomToken(12));
+    try {
+      await rename(from, path);
+    } catch {
+      void unlink(from).catch(() => {});
+      return;
+    }
+    const spare: Spare = {
+      path,
+      timer: setTimeout(() => {
+        const at = this.spares.indexOf(spare);
+        if (at >= 0) this.spares.splice(at, 1);
+        void unlink(path).catch(() => {});
+      }, SPARE_IDLE_MS).unref(),
+    };
+    this.spares.push(spare);
+    while (this.spares.length > SPARES_MAX) {
+      const oldest = this.spares.shift()!;
+      clearTimeout(oldest.timer);
+      void unlink(oldest.path).catch(() => {});
+    }
   }
 
   status(path: string): FileStatus | undefined {
@@ -140,16 +231,26 @@ export class Storage {
     }
     await writeFileAtomic(this.filePath(file.path), JSON.stringify(file));
     this.index.set(file.path, file);
-    // Freeing a large superseded blob takes a while and nobody needs to wait
-    // for it; one a crash leaves behind is collected at the next start.
-    if (current) void unlink(this.blobPath(current.blob)).catch(() => {});
+    if (current) await this.retire(current);
   }
 
   private async recover(): Promise<JournalEntry[]> {
+    this.recovering = true;
+    try {
+      return await this.replay();
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  private async replay(): Promise<JournalEntry[]> {
     for (const dir of ['tmp', 'blobs', 'journal', 'files']) await mkdir(join(this.dataDir, dir), { recursive: true, mode: 0o700 });
-    // Bodies that were being received when the last run ended were never committed.
-    await rm(this.tmpDir, { recursive: true, force: true });
-    await mkdir(this.tmpDir, { recursive: true, mode: 0o700 });
+    // Bodies that were being received when the last run ended were never committed;
+    // spares belong to no version.
+    for (const dir of [this.tmpDir, this.spareDir]) {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+    }
 
     for (const name of await readdir(join(this.dataDir, 'files'))) {
       const full = join(this.dataDir, 'files', name);

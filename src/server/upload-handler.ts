@@ -77,10 +77,11 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, co
   const { grant, length } = admitted;
   if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
 
-  const tempPath = core.storage.newTempPath();
+  const { path: tempPath, reuse } = await core.storage.takeTempFile(length);
   let received;
   try {
     received = await ingest(req, tempPath, {
+      reuse,
       expectedBytes: length,
       throttleBytesPerSecond: core.faults.take('put-throttle')?.value,
       resetAfterBytes: core.faults.take('put-reset-after')?.value,

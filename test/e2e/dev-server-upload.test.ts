@@ -1,7 +1,7 @@
 // SPEC 1.2 on the wire: every row of the upload host's table, driven with curl
 // (as users will) and with a bare socket (to control every byte).
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,26 @@ describe('committed uploads', () => {
     const answer = await curlPut(presigned, file('five.bin', data));
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ path: '/big/five.bin', sizeBytes: data.length, contentType: 'application/octet-stream', sha256: sha256(data) });
+  });
+
+  it('writes a large body over a recycled superseded blob and stores exactly its bytes, shorter or longer', async () => {
+    // A superseded blob of 16 MiB or more is kept as a spare and the next large
+    // body overwrites it in place: nothing of the old bytes may survive.
+    const presigned = await presign(server, '/big/recycled.bin', { maxSizeBytes: 64 * 1024 * 1024 });
+    const recordOf = (path: string) => {
+      const name = createHash('sha256').update(path).digest('hex');
+      return JSON.parse(readFileSync(join(server.dataDir, 'files', `${name}.json`), 'utf8'));
+    };
+    for (const size of [24, 17, 20].map((m) => m * 1024 * 1024 + 3)) {
+      const data = randomBytes(size);
+      const answer = await curlPut(presigned, file('recycled.bin', data));
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ sizeBytes: size, sha256: sha256(data) });
+      const record = recordOf('/big/recycled.bin');
+      expect(sha256(readFileSync(join(server.dataDir, 'blobs', record.blob)))).toBe(sha256(data));
+    }
+    expect(readdirSync(join(server.dataDir, 'tmp'))).toEqual([]);
+    expect(readdirSync(join(server.dataDir, 'spare'))).toHaveLength(1);
   });
 
   it('accepts from curl a URL holding %2B, %20, + and ~ exactly as presigned', async () => {

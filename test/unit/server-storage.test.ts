@@ -1,7 +1,7 @@
 // The file store's crash recovery, driven in-process by leaving on disk what a
 // kill -9 at each step of a commit would leave.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,6 +76,35 @@ describe('Storage', () => {
     expect(readdirSync(join(dir, 'blobs'))).toHaveLength(1);
     expect(readdirSync(join(dir, 'journal'))).toEqual([]);
     expect(readdirSync(join(dir, 'files'))).toHaveLength(1);
+  });
+
+  it('keeps a large superseded blob as a spare for the next large body, and never across a restart or a stop', async () => {
+    const { dir, storage } = await fresh();
+    const big = (fill: string) => fill.repeat(16 * 1024 * 1024);
+    await commit(storage, '/big.bin', big('a'));
+    await commit(storage, '/big.bin', big('b'));
+    expect(readdirSync(join(dir, 'spare'))).toHaveLength(1);
+    expect(readdirSync(join(dir, 'blobs'))).toHaveLength(1);
+    // Small bodies never take a spare; a large one gets it sized to the body.
+    expect((await storage.takeTempFile(1024)).reuse).toBe(false);
+    const temp = await storage.takeTempFile(16 * 1024 * 1024 + 5);
+    expect(temp.reuse).toBe(true);
+    expect(statSync(temp.path).size).toBe(16 * 1024 * 1024 + 5);
+    expect(readdirSync(join(dir, 'spare'))).toEqual([]);
+    rmSync(temp.path);
+    // A small superseded blob is simply freed; a stop frees the spares.
+    await commit(storage, '/small.txt', 'one');
+    await commit(storage, '/small.txt', 'two');
+    await commit(storage, '/big.bin', big('c'));
+    expect(readdirSync(join(dir, 'spare'))).toHaveLength(1);
+    await storage.close();
+    expect(readdirSync(join(dir, 'spare'))).toEqual([]);
+    // What a kill -9 leaves in spare/ is wiped at start.
+    writeFileSync(join(dir, 'spare', 'left'), 'x');
+    const { storage: again } = await Storage.open(dir, 'ws_test', now);
+    expect(readdirSync(join(dir, 'spare'))).toEqual([]);
+    expect(again.status('/big.bin')?.sha256).toBe(sha256(big('c')));
+    expect(again.status('/small.txt')?.sha256).toBe(sha256('two'));
   });
 
   it('settles an entry once its event is delivered', async () => {

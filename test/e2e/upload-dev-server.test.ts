@@ -134,7 +134,8 @@ describe('fastup upload against the dev-server', () => {
     expect(jsonLines(result.stdout)[0]).toMatchObject({ file: '-', path: '/stdin/data.tar.gz', sizeBytes: bytes.length, sha256: sha(bytes), contentType: 'application/gzip' });
     expect(String(result.stderr)).toContain(`(${bytes.length} bytes)`);
     expect((await status('/stdin/data.tar.gz')).body).toMatchObject({ sha256: sha(bytes) });
-    expect(readdirSync(tmp)).toEqual([]);
+    // Only fastup's own spool counts: Node 22+ may keep its compile cache in TMPDIR.
+    expect(readdirSync(tmp).filter((n) => n.startsWith('fastup-'))).toEqual([]);
   });
 
   it('standard input without --to is a usage error', async () => {

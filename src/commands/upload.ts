@@ -14,6 +14,7 @@ import { UploadReporter } from '../core/output/upload-reporter.js';
 import { parsePresignedInput, type UploadTarget } from '../core/presigned-input.js';
 import { sleep } from '../core/retry.js';
 import { loadSettings } from '../core/session.js';
+import { missingSetting } from '../core/settings.js';
 import { spoolStdin } from '../core/stdin-spool.js';
 import type { UploadEvent } from '../core/transfer/events.js';
 import { assertWaitReachable, resolveUploadOptions, type RawUploadOptions } from '../core/transfer/options.js';
@@ -41,7 +42,11 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
   const opts = resolveUploadOptions(raw, settings);
   checkUploadArgs(files, opts);
   const target = opts.presigned === undefined ? undefined : await readPresigned(opts.presigned, ctx);
-  if (opts.wait && !opts.dryRun) assertWaitReachable(settings.get('api-url') as string, opts.publicUrl);
+  if (opts.wait && !opts.dryRun) {
+    // --wait registers a webhook endpoint through the API: a key is needed even with --presigned.
+    if (!settings.get('api-key')) throw missingSetting('api-key', settings.profile);
+    assertWaitReachable(settings.get('api-url') as string, opts.publicUrl);
+  }
   const contentTypeOf = await loadContentTypes();
   const spool = files.includes('-') ? await spoolStdin(ctx.stdin, ctx.cleanups, ctx.signal) : undefined;
   try {

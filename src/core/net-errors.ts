@@ -5,7 +5,7 @@ import { NetworkError } from './errors.js';
 const EXPLAIN: Record<string, [string, string]> = {
   ENOTFOUND: ['host not found', 'check the URL and your DNS/network'],
   EAI_AGAIN: ['DNS lookup failed', 'check your network connection and try again'],
-  ECONNREFUSED: ['connection refused', 'is the server running and the URL right? (for the local server: fastup dev-server)'],
+  ECONNREFUSED: ['connection refused', 'check that the server runs and the URL is right; fastup dev-server starts a local one'],
   ECONNRESET: ['connection reset by the server', 'try again; if it persists the server may be overloaded'],
   EPIPE: ['connection closed while sending', 'try again'],
   ETIMEDOUT: ['connection timed out', 'check your network, or raise --timeout'],

@@ -1,6 +1,7 @@
 // upload --wait (SPEC 2.1): a loopback listener and a temporary endpoint for
 // file.committed, set up before the first PUT; each file is confirmed when a
 // verified event for its path carries the size and SHA-256 fastup sent.
+import { isLoopbackHost } from './http.js';
 import type { ApiClient } from './api-client.js';
 import type { Confirmer, ExpectedCommit, StartConfirmer } from './confirmer.js';
 import type { Context } from './context.js';
@@ -118,6 +119,8 @@ async function timeoutError(client: ApiClient, expected: ExpectedCommit, timeout
   }
   return new ConfirmationError(`${expected.path}: committed intact (the API's size and sha256 match), but ${noWebhook} reached the listener at ${url}`, {
     code: 'WebhookNotReceived',
-    hint: 'the API cannot reach this listener: pass --public-url with an address that forwards to it (and --listen HOST:PORT to fix its port)',
+    hint: isLoopbackHost(new URL(url).hostname)
+      ? 'the API cannot reach this listener: pass --public-url with an address that forwards to it (and --listen HOST:PORT to fix its port)'
+      : `the API could not deliver to ${url}: check that it forwards to this listener (--listen HOST:PORT fixes its port)`,
   });
 }

@@ -55,7 +55,9 @@ export function uploadHostError(status: number, text: string, host: string, retr
   const code = normalise(status, body);
   const detail = body?.message ? `: ${body.message}` : '';
   if (status === 408 || status === 429 || status >= 500) {
-    return new HttpStatusError(`the upload host ${host} answered ${status} ${code}${detail}`, status, retryAfterMs, {
+    // A made-up HttpNNN code would only repeat the status.
+    const named = code === `Http${status}` ? '' : ` ${code}`;
+    return new HttpStatusError(`the upload host ${host} answered ${status}${named}${detail}`, status, retryAfterMs, {
       code,
       hint: status === 429 ? 'the upload host is rate limiting: try again later or lower --concurrency' : 'the upload host had a problem: try again later',
     });

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, makeSandbox, repoRoot } from '../helpers/fastup.js';
-import { startDevServer, type DevServer } from '../helpers/dev-server.js';
+import { startDevServer, type DevServer, clientEnv } from '../helpers/dev-server.js';
 
 interface Row {
   input: string;
@@ -78,9 +78,7 @@ describe('docs/bad-input.md: every bad input gets its one line and exit code', (
       env: {
         ...sandbox.env,
         PATH: `${shims}:${process.env.PATH}`,
-        FASTUP_API_URL: server.apiUrl,
-        FASTUP_API_KEY: server.apiKey,
-        FASTUP_WORKSPACE: server.workspace,
+        ...clientEnv(server),
       },
     });
     expect(result.stderr).toContain(message);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, makeSandbox } from '../helpers/fastup.js';
-import { startDevServer, type DevServer } from '../helpers/dev-server.js';
+import { startDevServer, type DevServer, clientEnv } from '../helpers/dev-server.js';
 
 describe('interrupting an upload from standard input', () => {
   const sandbox = makeSandbox();
@@ -29,9 +29,7 @@ describe('interrupting an upload from standard input', () => {
         ...sandbox.env,
         PATH: process.env.PATH,
         TMPDIR: tmp,
-        FASTUP_API_URL: server.apiUrl,
-        FASTUP_API_KEY: server.apiKey,
-        FASTUP_WORKSPACE: server.workspace,
+        ...clientEnv(server),
       },
     });
     await new Promise((r) => setTimeout(r, afterMs));

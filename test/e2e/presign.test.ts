@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastup, makeSandbox } from '../helpers/fastup.js';
-import { startDevServer, type DevServer } from '../helpers/dev-server.js';
+import { startDevServer, type DevServer, clientEnv } from '../helpers/dev-server.js';
 
 describe('fastup presign', () => {
   const sandbox = makeSandbox();
@@ -12,7 +12,7 @@ describe('fastup presign', () => {
 
   beforeAll(async () => {
     server = await startDevServer(sandbox);
-    env = { FASTUP_API_URL: server.apiUrl, FASTUP_API_KEY: server.apiKey, FASTUP_WORKSPACE: server.workspace };
+    env = clientEnv(server);
   });
   afterAll(() => server.stop());
 

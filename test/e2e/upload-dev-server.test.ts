@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startDevServer, type DevServer } from '../helpers/dev-server.js';
+import { api, startDevServer, type DevServer, clientEnv } from '../helpers/dev-server.js';
 import { fastup, makeSandbox } from '../helpers/fastup.js';
 
 const sandbox = makeSandbox();
@@ -12,7 +12,7 @@ let server: DevServer;
 let env: Record<string, string>;
 beforeAll(async () => {
   server = await startDevServer(sandbox);
-  env = { FASTUP_API_URL: server.apiUrl, FASTUP_API_KEY: server.apiKey, FASTUP_WORKSPACE: server.workspace };
+  env = clientEnv(server);
 });
 afterAll(() => server.stop());
 

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, startDevServer, type DevServer } from '../helpers/dev-server.js';
+import { api, startDevServer, type DevServer, clientEnv } from '../helpers/dev-server.js';
 import { fastup, makeSandbox } from '../helpers/fastup.js';
 
 const sandbox = makeSandbox();
@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function withFaults(...faults: string[]): Promise<{ server: DevServer; env: Record<string, string> }> {
   server = await startDevServer(sandbox, faults.flatMap((f) => ['--fault', f]));
-  return { server, env: { FASTUP_API_URL: server.apiUrl, FASTUP_API_KEY: server.apiKey, FASTUP_WORKSPACE: server.workspace } };
+  return { server, env: clientEnv(server) };
 }
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 function write(name: string, bytes: Buffer): string {

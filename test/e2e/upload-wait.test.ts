@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, startDevServer, type DevServer } from '../helpers/dev-server.js';
+import { api, startDevServer, type DevServer, clientEnv } from '../helpers/dev-server.js';
 import { fastup, makeSandbox, type Sandbox } from '../helpers/fastup.js';
 
 let sandbox: Sandbox;
@@ -34,7 +34,7 @@ async function devServer(faults: string[] = []): Promise<DevServer> {
   return server;
 }
 
-const envOf = (s: DevServer) => ({ FASTUP_API_URL: s.apiUrl, FASTUP_API_KEY: s.apiKey, FASTUP_WORKSPACE: s.workspace });
+const envOf = clientEnv;
 const endpoints = async (s: DevServer) => (await api<{ data: unknown[] }>(s, 'GET', '/webhooks')).body.data;
 async function freePort(): Promise<number> {
   const probe = http.createServer();

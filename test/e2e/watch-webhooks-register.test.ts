@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { api, presign, startDevServer, type DevServer } from '../helpers/dev-server.js';
+import { api, presign, startDevServer, type DevServer, clientEnv } from '../helpers/dev-server.js';
 import { makeSandbox, type Sandbox } from '../helpers/fastup.js';
 import { startWatch, type Watch } from './watch-webhooks-helpers.js';
 
@@ -15,7 +15,7 @@ const running: Watch[] = [];
 beforeAll(async () => {
   sandbox = makeSandbox();
   server = await startDevServer(sandbox);
-  env = { FASTUP_API_URL: server.apiUrl, FASTUP_API_KEY: server.apiKey, FASTUP_WORKSPACE: server.workspace };
+  env = clientEnv(server);
 });
 afterEach(() => {
   for (const w of running.splice(0)) w.child.kill('SIGKILL');

@@ -208,3 +208,8 @@ export async function rawHttp(baseUrl: string, request: RawRequest): Promise<Raw
 export function targetOf(uploadUrl: string): string {
   return uploadUrl.slice(uploadUrl.indexOf('/', uploadUrl.indexOf('//') + 2));
 }
+
+/** The environment that points fastup at this server (as a CI job would set it). */
+export function clientEnv(server: Pick<DevServer, 'apiUrl' | 'apiKey' | 'workspace'>): Record<string, string> {
+  return { FASTUP_API_URL: server.apiUrl, FASTUP_API_KEY: server.apiKey, FASTUP_WORKSPACE: server.workspace };
+}

@@ -37,10 +37,10 @@ export function makeSandbox(): Sandbox {
 // Variables from the developer's shell that would change fastup's behaviour.
 const scrubbed = ['FASTUP_API_URL', 'FASTUP_API_KEY', 'FASTUP_WORKSPACE', 'FASTUP_PROFILE', 'FASTUP_WEBHOOK_SECRET', 'FORCE_COLOR'];
 
-export function fastup(
-  args: string[],
-  options: Options & { sandbox: Sandbox; env?: Record<string, string | undefined> },
-): ResultPromise<Options> {
+/** Results carry stdout/stderr as strings (tests that stream use the child's pipes). */
+export type FastupRun = ResultPromise<{ reject: false }>;
+
+export function fastup(args: string[], options: Options & { sandbox: Sandbox; env?: Record<string, string | undefined> }): FastupRun {
   const { sandbox, env, ...rest } = options;
   const baseEnv: Record<string, string | undefined> = { ...process.env };
   for (const name of scrubbed) delete baseEnv[name];
@@ -50,5 +50,5 @@ export function fastup(
     ...rest,
     env: { ...baseEnv, ...sandbox.env, ...env },
     extendEnv: false,
-  }) as ResultPromise<Options>;
+  }) as unknown as FastupRun;
 }

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import { Cleanups, type Context, type GlobalOptions } from './core/context.js';
-import { ExitCode, FastupError, InterruptedError, ReportedError, UsageError, toFastupError } from './core/errors.js';
+import { ExitCode, FastupError, InterruptedError, ReportedError, UsageError, toFastupError, type StopReason } from './core/errors.js';
 import type { Ui } from './core/output/ui.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -75,14 +75,14 @@ function fromCommander(err: CommanderError): FastupError | number {
   return new UsageError(message, { code: 'UsageError', hint: 'see fastup --help' });
 }
 
-let signalled: 'SIGINT' | 'SIGTERM' | undefined;
+let signalled: StopReason | undefined;
 let signalledAt = 0;
 // conf's atomic writer (atomically -> when-exit) answers a signal by sending the
 // same signal to this process again, within milliseconds. That echo is not a
 // user pressing Ctrl-C twice, so it must not cut the cleanups short.
 const ECHO_WINDOW_MS = 500;
-function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
-  const code = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+function onSignal(signal: StopReason): void {
+  const code = new InterruptedError(signal).exitCode;
   if (signalled) {
     if (Date.now() - signalledAt < ECHO_WINDOW_MS) return;
     // A second Ctrl-C means now: no more waiting for cleanups.
@@ -98,6 +98,17 @@ function onSignal(signal: 'SIGINT' | 'SIGTERM'): void {
 }
 process.on('SIGINT', () => onSignal('SIGINT'));
 process.on('SIGTERM', () => onSignal('SIGTERM'));
+// `fastup ... | head -1`: once the reader is gone, stop like a signal would,
+// with the same clean-ups (spool, temporary endpoint), instead of crashing on EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
+    if (!signalled) onSignal('SIGPIPE');
+  } else {
+    throw err;
+  }
+});
+// A closed stderr has nobody left to tell; nothing to do but carry on.
+process.stderr.on('error', () => {});
 
 async function flush(stream: NodeJS.WritableStream): Promise<void> {
   await new Promise<void>((resolve) => stream.write('', () => resolve()));

@@ -13,6 +13,8 @@ export const ExitCode = {
   confirmation: 7,
   sigint: 130,
   sigterm: 143,
+  /** The reader of stdout went away (`fastup ... | head -1`), as SIGPIPE ends other tools. */
+  sigpipe: 141,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -43,6 +45,7 @@ const DEFAULT_HINTS: Record<number, string> = {
   [ExitCode.confirmation]: 'check the file status, then upload again',
   [ExitCode.sigint]: 'run the command again to finish what was not done',
   [ExitCode.sigterm]: 'run the command again to finish what was not done',
+  [ExitCode.sigpipe]: 'read the whole output, or run the command again',
 };
 
 export class FastupError extends Error {
@@ -111,13 +114,18 @@ export class ConfirmationError extends FastupError {
 }
 
 /** SIGINT (130) or SIGTERM (143). */
+export type StopReason = 'SIGINT' | 'SIGTERM' | 'SIGPIPE';
+
+const STOPS: Record<StopReason, [string, number, string]> = {
+  SIGINT: ['interrupted', ExitCode.sigint, 'Interrupted'],
+  SIGTERM: ['terminated', ExitCode.sigterm, 'Terminated'],
+  SIGPIPE: ['the program reading the output went away', ExitCode.sigpipe, 'OutputClosed'],
+};
+
 export class InterruptedError extends FastupError {
-  constructor(signal: 'SIGINT' | 'SIGTERM') {
-    super(
-      signal === 'SIGINT' ? 'interrupted' : 'terminated',
-      signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm,
-      { code: signal === 'SIGINT' ? 'Interrupted' : 'Terminated' },
-    );
+  constructor(signal: StopReason) {
+    const [message, exitCode, code] = STOPS[signal];
+    super(message, exitCode, { code });
   }
 }
 

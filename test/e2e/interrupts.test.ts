@@ -1,12 +1,12 @@
 // Ctrl-C must stop promptly, clean up and exit 130, also when a library echoes
 // the signal back to the process (conf's atomic writer does).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, makeSandbox } from '../helpers/fastup.js';
-import { startDevServer, type DevServer, clientEnv } from '../helpers/dev-server.js';
+import { api, startDevServer, type DevServer, clientEnv } from '../helpers/dev-server.js';
 
 describe('interrupting an upload from standard input', () => {
   const sandbox = makeSandbox();
@@ -51,5 +51,46 @@ describe('interrupting an upload from standard input', () => {
     expect(r.exitCode).toBe(130);
     expect(r.stderr).toContain('interrupted: 0 of 1 files uploaded');
     expect(r.tmp).toEqual([]);
+  });
+});
+
+describe('when the program reading stdout goes away (fastup ... | head -1)', () => {
+  const sandbox = makeSandbox();
+  let server: DevServer;
+  beforeAll(async () => {
+    server = await startDevServer(sandbox);
+    mkdirSync(join(sandbox.dir, 'many'));
+    for (let i = 0; i < 20; i++) writeFileSync(join(sandbox.dir, 'many', `f${String(i).padStart(2, '0')}.txt`), `file ${i}\n`);
+  });
+  afterAll(() => server.stop());
+
+  async function piped(args: string): Promise<{ code: number; stderr: string }> {
+    const result = await execa('bash', ['-c', `"${process.execPath}" "${binPath}" ${args} | head -n 1 > /dev/null; echo "rc=\${PIPESTATUS[0]}" >&2`], {
+      cwd: sandbox.dir,
+      reject: false,
+      extendEnv: false,
+      env: { ...sandbox.env, PATH: process.env.PATH, ...clientEnv(server) },
+    });
+    const stderr = String(result.stderr);
+    return { code: Number(/rc=(\d+)/.exec(stderr)?.[1]), stderr };
+  }
+
+  it('stops like SIGPIPE would: exit 141, no stack trace, the rest reported as not uploaded', async () => {
+    const r = await piped('upload -r many --to /pipe/ --json --concurrency 1');
+    expect(r.code).toBe(141);
+    expect(r.stderr).not.toMatch(/Unhandled|EPIPE|\n\s+at /);
+    expect(r.stderr).toMatch(/interrupted: \d+ of 20 files uploaded/);
+  });
+
+  it('still deletes the temporary webhook endpoint of --wait', async () => {
+    const r = await piped('upload -r many --to /pipe-wait/ --json --concurrency 1 --wait');
+    expect(r.code).toBe(141);
+    expect((await api(server, 'GET', '/webhooks')).body.data).toEqual([]);
+  });
+
+  it('help into a closed pipe is not a crash', async () => {
+    const r = await piped('--help');
+    expect(r.stderr).not.toMatch(/Unhandled|\n\s+at /);
+    expect(r.code).not.toBe(1);
   });
 });

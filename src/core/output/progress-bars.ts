@@ -6,7 +6,7 @@
 import type { GenericFormatter, MultiBar, Params, SingleBar } from 'cli-progress';
 import type { UploadEvent } from '../transfer/events.js';
 import { formatBytes, formatDuration } from '../units.js';
-import type { Ui } from './ui.js';
+import { escapeControl, type Ui } from './ui.js';
 
 type Writable = NodeJS.WritableStream & { isTTY?: boolean };
 export type UiFactory = (streams: { stdout: Writable; stderr: Writable }) => Ui;
@@ -18,7 +18,8 @@ interface Payload {
 
 const BAR_WIDTH = 20;
 
-function fit(text: string, width: number): string {
+function fit(raw: string, width: number): string {
+  const text = escapeControl(raw);
   return text.length > width ? `…${text.slice(text.length - width + 1)}` : text.padEnd(width);
 }
 

@@ -6,6 +6,14 @@ import { chalkFor } from './color.js';
 import type { FastupError } from '../errors.js';
 import { redactSecrets } from '../redact.js';
 
+/** Control characters shown as \n, \x1b, ...: text from outside never drives the terminal. */
+export function escapeControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) =>
+    ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 export interface UiOptions {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
@@ -48,15 +56,12 @@ export class Ui {
   }
 
   /**
-   * One line, safe for a terminal: a file name can hold a newline or escape
-   * sequences (clear screen, set title); those are shown escaped, never sent.
-   * Our own colours (SGR sequences) pass.
+   * One line, safe for a terminal: a file name or a server's message can hold a
+   * newline or escape sequences (clear screen, set title, colours); those are
+   * shown escaped, never sent. Our own colours are added after this.
    */
   private line(text: string): string {
-    // eslint-disable-next-line no-control-regex
-    return this.clean(text).replace(/\u001b(?!\[[0-9;]*m)|[\u0000-\u001a\u001c-\u001f\u007f-\u009f]/g, (ch) =>
-      ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
-    );
+    return escapeControl(this.clean(text));
   }
 
   /** A human result line on stdout (suppressed under --json). */
@@ -83,13 +88,13 @@ export class Ui {
 
   warn(text: string): void {
     if (this.quiet) return;
-    this.opts.stderr.write(`${this.line(this.c.yellow('warning: ') + text)}\n`);
+    this.opts.stderr.write(`${this.c.yellow('warning: ')}${this.line(text)}\n`);
   }
 
   /** Details of the HTTP exchange and stacks: only with --verbose. */
   debug(text: string): void {
     if (!this.verbose) return;
-    this.opts.stderr.write(`${this.clean(this.c.dim(text))}\n`);
+    this.opts.stderr.write(`${this.c.dim(this.line(text))}\n`);
   }
 
   /**
@@ -104,7 +109,7 @@ export class Ui {
     } else {
       const what = subject ? `${subject}: ${err.message}` : err.message;
       const hint = err.hint ? ` (${err.hint})` : '';
-      this.opts.stderr.write(`${this.line(`${this.c.red('error:')} ${what}${hint}`)}\n`);
+      this.opts.stderr.write(`${this.c.red('error:')} ${this.line(`${what}${hint}`)}\n`);
     }
     if (this.verbose && err.stack) {
       const cause = err.cause instanceof Error && err.cause.stack ? `\ncaused by: ${err.cause.stack}` : '';

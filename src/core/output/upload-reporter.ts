@@ -14,7 +14,7 @@ export function resultJson(r: FileResult): Record<string, unknown> {
 }
 
 export function isInterruption(err: FastupError | undefined): boolean {
-  return err?.code === 'Interrupted' || err?.code === 'Terminated';
+  return err?.code === 'Interrupted' || err?.code === 'Terminated' || err?.code === 'OutputClosed';
 }
 
 export class UploadReporter {

@@ -41,6 +41,8 @@ export interface PlanOptions {
   warn: (text: string) => void;
   /** The spooled standard input, standing for the argument "-". */
   stdinPath?: string;
+  /** Lists a folder; tests pass one that fails the way a folder without permission does. */
+  readdir?: (dir: string) => Promise<string[]>;
 }
 
 /** Combinations that can never work; refused before anything is read or sent. */
@@ -150,7 +152,7 @@ type Failed = (entry: PlanError) => void;
 async function walk(dir: string, rel: string, display: string, ancestors: Set<string>, found: Found, failed: Failed, opts: PlanOptions): Promise<void> {
   let names: string[];
   try {
-    names = (await readdir(dir)).sort();
+    names = (await (opts.readdir ?? readdir)(dir)).sort();
   } catch (err) {
     // Not a skip: a CI job must not pass with part of the tree missing (exit 4).
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;

@@ -56,10 +56,14 @@ describe('planUploads', () => {
   execFileSync('mkfifo', [join(root, 'site/fifo')]);
   execFileSync('mkfifo', [join(root, 'pipe')]);
 
-  const plan = async (args: string[], opts: { to?: string; recursive?: boolean; follow?: boolean } = {}) => {
+  const plan = async (
+    args: string[],
+    opts: { to?: string; recursive?: boolean; follow?: boolean; readdir?: (dir: string) => Promise<string[]> } = {},
+  ) => {
     const warnings: string[] = [];
     const entries = await planUploads(args, {
       cwd: root,
+      ...(opts.readdir ? { readdir: opts.readdir } : {}),
       ...(opts.to ? { to: opts.to } : {}),
       recursive: opts.recursive ?? false,
       followSymlinks: opts.follow ?? false,
@@ -69,6 +73,18 @@ describe('planUploads', () => {
     return { entries, warnings };
   };
   const summary = (entries: PlanEntry[]) => entries.map((e) => (e.kind === 'file' ? `${e.display} -> ${e.remote}` : `${e.display}: ${e.error.exitCode}`));
+
+  it('fails a folder it cannot list with exit 4 (a CI job must not pass with part of the tree missing)', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const denied = async (dir: string): Promise<string[]> => {
+      if (dir.endsWith('css')) throw Object.assign(new Error('permission denied'), { code: 'EACCES' });
+      return readdir(dir);
+    };
+    const { entries } = await plan(['site'], { recursive: true, readdir: denied });
+    expect(summary(entries)).toEqual(['site/css: 4', 'site/index.html -> /site/index.html']);
+    const failed = entries.find((e) => e.kind === 'error');
+    expect(failed?.kind === 'error' && failed.error.message).toContain('cannot list this folder (EACCES)');
+  });
 
   it('walks a folder in name order, skipping links and special files with a warning', async () => {
     const { entries, warnings } = await plan(['site'], { recursive: true });

@@ -26,6 +26,12 @@ export interface DevServerOptions {
 const DEFAULT_PORT = 8420;
 const DEFAULT_MAX_FILE_SIZE = 1024 ** 3;
 
+function dataDirFlag(dir: string | undefined): string | undefined {
+  // resolve('') is the current folder: an empty flag (an unset variable) must not mean that.
+  if (dir !== undefined && dir.trim() === '') throw new UsageError('--data-dir is empty', { hint: 'give a folder, e.g. --data-dir ./.fastio' });
+  return dir;
+}
+
 function serverOptions(opts: DevServerOptions, ctx: Context): ServerOptions {
   const corsOrigins = (opts.corsOrigin ?? []).map((o) => {
     const origin = normalizeOrigin(o);
@@ -39,7 +45,7 @@ function serverOptions(opts: DevServerOptions, ctx: Context): ServerOptions {
   }
   for (const spec of opts.fault ?? []) parseFault(spec);
   return {
-    dataDir: resolve(ctx.cwd, opts.dataDir ?? envPaths('fastup', { suffix: '' }).data),
+    dataDir: resolve(ctx.cwd, dataDirFlag(opts.dataDir) ?? envPaths('fastup', { suffix: '' }).data),
     host: opts.host ?? '127.0.0.1',
     port: opts.port === undefined ? DEFAULT_PORT : parseCount(opts.port, '--port', 0, 65535),
     maxFileSize: opts.maxFileSize === undefined ? DEFAULT_MAX_FILE_SIZE : parseSize(opts.maxFileSize, '--max-file-size'),

@@ -33,11 +33,19 @@ async function makeDirs(dir: string): Promise<void> {
 }
 
 /** A data dir the server cannot write is a usage error, told before anything starts. */
+// The folders the server keeps under the data dir: a file in their place would
+// only be found when the server first writes there.
+const SUBFOLDERS = ['blobs', 'files', 'journal', 'spare', 'tmp'];
+
 export async function checkDataDir(dir: string): Promise<void> {
-  const { writeFile, rm } = await import('node:fs/promises');
+  const { writeFile, rm, stat } = await import('node:fs/promises');
   const probe = resolve(dir, `.probe-${process.pid}`);
   try {
     await makeDirs(dir);
+    for (const name of SUBFOLDERS) {
+      const st = await stat(resolve(dir, name)).catch(() => undefined);
+      if (st && !st.isDirectory()) throw Object.assign(new Error(`${name} is not a folder`), { code: 'ENOTDIR' });
+    }
     await writeFile(probe, '');
     await rm(probe);
   } catch (err) {

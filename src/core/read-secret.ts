@@ -1,6 +1,6 @@
 // A secret typed at a hidden prompt, or read from standard input (--stdin), so it
 // never lands in shell history or the process list.
-import { UsageError } from './errors.js';
+import { InterruptedError, UsageError } from './errors.js';
 
 export async function readStdinValue(stdin: NodeJS.ReadableStream, limit = 64 * 1024): Promise<string> {
   let text = '';
@@ -33,7 +33,8 @@ export async function promptHidden(
           }
           if (ch === '\u0003') {
             stdin.off('data', onData);
-            reject(new UsageError('cancelled', { code: 'Cancelled' }));
+            // Ctrl-C in raw mode arrives as a character, not as SIGINT.
+            reject(new InterruptedError('SIGINT'));
             return;
           }
           if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { ApiClient } from './api-client.js';
 import { readConfig, type ProfileValues } from './config-store.js';
 import type { Context } from './context.js';
-import { UsageError } from './errors.js';
+import { ConfigError, UsageError } from './errors.js';
 import { isLoopbackHost } from './http.js';
 import { SETTINGS, missingSetting, profileName, resolveSetting, validateSetting, type SettingKey } from './settings.js';
 
@@ -44,7 +44,17 @@ export async function loadSettings(ctx: Context): Promise<Settings> {
           : source === 'env'
             ? (SETTINGS[key] as { env?: string }).env ?? key
             : `${key} (config profile ${profile})`;
-      return validateSetting(key, value, label);
+      if (source !== 'profile') return validateSetting(key, value, label);
+      try {
+        return validateSetting(key, value, label);
+      } catch (err) {
+        // What the config file holds is configuration (exit 3), and the fix is there.
+        const scope = profile === 'default' ? '' : ` --profile ${profile}`;
+        throw new ConfigError((err as Error).message, {
+          code: 'InvalidConfigValue',
+          hint: `fastup config set ${key} <value>${scope}, or fastup config unset ${key}${scope}`,
+        });
+      }
     },
   };
 }

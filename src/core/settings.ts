@@ -27,7 +27,8 @@ const httpUrl: Rule = (v) => {
     return 'must be an http(s) URL';
   }
 };
-const token: Rule = (v) => (v === '' ? 'must not be empty' : /\s/.test(v) ? 'must not contain spaces' : undefined);
+// eslint-disable-next-line no-control-regex
+const token: Rule = (v) => (v === '' ? 'must not be empty' : /[\s\u0000-\u001f\u007f]/.test(v) ? 'must not contain spaces or control characters' : undefined);
 // The same limits as the flags these keys stand in for, so `config set` refuses
 // what every later command would refuse.
 const refuses = (parse: (v: string) => unknown, problem: string): Rule => (v) => {
@@ -76,7 +77,7 @@ export function assertSettingKey(key: string): SettingKey {
 
 /** Validates a value for KEY; the message names the key and the rule. */
 export function validateSetting(key: SettingKey, value: string, label: string = key): string {
-  const problem = (SETTINGS[key] as KeySpec).check(value);
+  const problem = value.trim() !== value ? 'must not start or end with spaces' : (SETTINGS[key] as KeySpec).check(value);
   if (problem) {
     // A secret is never echoed, not even a malformed one.
     const shown = isSecretKey(key) ? '' : ` '${value}'`;

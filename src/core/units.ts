@@ -22,7 +22,8 @@ export function parseSize(input: string, what = 'size'): number {
 /** Returns whole seconds. */
 export function parseDuration(input: string, what = 'duration'): number {
   const text = input.trim();
-  const seconds = /^\d+$/.test(text) ? Number(text) : /^\d/.test(text) ? parseDurationLib(text, 's') : null;
+  // Units after every number (90s, 1h30m): parse-duration would also take 1e3 or 1.5.
+  const seconds = /^\d+$/.test(text) ? Number(text) : /^(\d+(\.\d+)?[a-z]+)+$/i.test(text) ? parseDurationLib(text, 's') : null;
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0 || !Number.isInteger(seconds)) {
     throw new UsageError(`invalid ${what} '${input}'`, {
       code: 'InvalidDuration',

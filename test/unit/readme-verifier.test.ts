@@ -31,6 +31,11 @@ async function readmeVerifier(): Promise<(secret: string, header: string, body: 
 }
 
 describe('the README verifier snippet', () => {
+  it('answers 400 when the header is missing, as SPEC 1.3 says', async () => {
+    const verify = await readmeVerifier();
+    expect(verify('whsec_x', undefined as unknown as string, Buffer.from('{}'), 0)).toBe(400);
+  });
+
   it.each(vectors)('$name: answers $receiverStatus', async (v) => {
     const verify = await readmeVerifier();
     expect(verify(v.secret, v.header, Buffer.from(v.body, 'utf8'), v.now)).toBe(v.receiverStatus);

@@ -94,3 +94,34 @@ describe('when the program reading stdout goes away (fastup ... | head -1)', () 
     expect(r.code).not.toBe(1);
   });
 });
+
+describe('Ctrl-C while --wait is confirming', () => {
+  const sandbox = makeSandbox();
+  let server: DevServer;
+  beforeAll(async () => {
+    // The webhook never comes, so fastup is still waiting when Ctrl-C arrives.
+    server = await startDevServer(sandbox, ['--fault', 'webhook-dropx1']);
+    writeFileSync(join(sandbox.dir, 'sent.txt'), 'committed before Ctrl-C\n');
+  });
+  afterAll(() => server.stop());
+
+  it('says the file was uploaded but not confirmed, and keeps its hash in the JSON line', async () => {
+    const child = execa(process.execPath, [binPath, '--json', 'upload', 'sent.txt', '--to', '/sent.txt', '--wait'], {
+      cwd: sandbox.dir,
+      reject: false,
+      extendEnv: false,
+      env: { ...sandbox.env, PATH: process.env.PATH, ...clientEnv(server) },
+    });
+    // Wait until the file is committed, then interrupt the wait for its webhook.
+    for (let i = 0; i < 100 && (await api(server, 'GET', '/files?path=%2Fsent.txt')).status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(String(result.stderr)).toContain('uploaded but not confirmed: sent.txt -> /sent.txt');
+    const line = JSON.parse(String(result.stdout).trim());
+    expect(line).toMatchObject({ status: 'failed', path: '/sent.txt', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await api(server, 'GET', '/webhooks')).body.data).toEqual([]);
+  });
+});

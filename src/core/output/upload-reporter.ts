@@ -61,7 +61,12 @@ export class UploadReporter {
   /** After Ctrl-C: what made it and what did not, so the user knows what to send again. */
   interrupted(results: readonly FileResult[]): void {
     const done = results.filter((r) => r.status !== 'failed');
-    const missing = results.filter((r) => r.status === 'failed');
+    // Sent and committed, but Ctrl-C came while --wait was confirming.
+    const unconfirmed = results.filter((r) => r.status === 'failed' && r.sha256 !== null);
+    const missing = results.filter((r) => r.status === 'failed' && r.sha256 === null);
+    if (unconfirmed.length) {
+      this.ui.info(`uploaded but not confirmed: ${unconfirmed.slice(0, 10).map((r) => `${r.file} -> ${r.path}`).join(', ')}${unconfirmed.length > 10 ? ', …' : ''}`);
+    }
     const names = missing.slice(0, 10).map((r) => r.file);
     const more = missing.length > names.length ? ` and ${missing.length - names.length} more` : '';
     this.ui.info(`interrupted: ${done.length} of ${results.length} files uploaded${done.length ? ` (${done.map((r) => r.file).slice(0, 10).join(', ')}${done.length > 10 ? ', …' : ''})` : ''}`);

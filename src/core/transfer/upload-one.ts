@@ -88,6 +88,9 @@ export async function uploadOne(file: PlannedFile, active: ActiveFile, deps: Fil
     return { retry: err instanceof NetworkError && isTransientNetworkError(err.cause) };
   };
 
+  // Set once the host has committed the bytes: a failure after that (no webhook,
+  // Ctrl-C while confirming) still reports what was sent, and where.
+  let committed: { path: string; sizeBytes: number; sha256: string } | undefined;
   try {
     if (deps.lock) lockId = await deps.lock.create(file.remote, deps.expiresIn);
     const put = await withRetries(
@@ -107,6 +110,7 @@ export async function uploadOne(file: PlannedFile, active: ActiveFile, deps: Fil
     );
     verifyAnswer(file, put);
     const path = typeof put.answer?.path === 'string' ? put.answer.path : file.remote;
+    committed = { path, sizeBytes: put.sizeBytes, sha256: put.sha256 };
     let confirmMs: number | undefined;
     if (deps.confirm) {
       const putEnded = deps.now();
@@ -129,7 +133,8 @@ export async function uploadOne(file: PlannedFile, active: ActiveFile, deps: Fil
     };
   } catch (err) {
     const error = deps.signal.aborted ? toFastupError(deps.signal.reason) : toFastupError(err);
-    return failedResult(file.display, file.remote, file.sizeBytes, contentTypeSent(target, file), deps.now() - started, error);
+    const failed = failedResult(file.display, committed?.path ?? file.remote, committed?.sizeBytes ?? file.sizeBytes, contentTypeSent(target, file), deps.now() - started, error);
+    return committed ? { ...failed, sha256: committed.sha256 } : failed;
   } finally {
     if (lockId) await deps.lock?.release(lockId).catch((err: unknown) => deps.log(`could not release the lock on ${file.remote}: ${(err as Error).message}`));
   }

@@ -91,7 +91,7 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
     const out = bars?.ui ?? ctx.ui;
     out.addSecret(apiKey);
     const reporter = new UploadReporter(out, opts.retries);
-    const lines = !useBars && opts.progress ? new ProgressLines(out, totalBytes, !ctx.ui.json) : undefined;
+    const lines = !useBars && opts.progress ? new ProgressLines(out, totalBytes, !ctx.ui.json, opts.wait) : undefined;
     const emit = (event: UploadEvent): void => {
       bars?.handle(event);
       lines?.handle(event);

@@ -11,6 +11,8 @@ export class ProgressLines {
     private readonly totalBytes: number,
     /** Under --json the JSON lines already say when a file ends; keep only heartbeats. */
     private readonly perFile: boolean,
+    /** With --wait a sent file waits for its webhook; without, for the host's answer. */
+    private readonly confirming = false,
   ) {}
 
   readonly handle = (event: UploadEvent): void => {
@@ -30,8 +32,8 @@ export class ProgressLines {
         const rate = formatBytes(Math.round((sent * 1000) / Math.max(1, event.elapsedMs)));
         const names = event.active.slice(0, 3).map((a) => {
           const filePct = Math.floor((a.bytes * 100) / Math.max(1, a.file.sizeBytes));
-          // Every byte handed over: the wait is for the host's answer or the --wait webhook.
-          return `${a.file.display} ${filePct}%${a.bytes >= a.file.sizeBytes ? ' sent, waiting for confirmation' : ''}`;
+          const waiting = this.confirming ? ' sent, waiting for confirmation' : ' sent, waiting for the answer';
+          return `${a.file.display} ${filePct}%${a.bytes >= a.file.sizeBytes ? waiting : ''}`;
         });
         const more = event.active.length > 3 ? `, +${event.active.length - 3} more` : '';
         this.ui.info(

@@ -57,11 +57,15 @@ export function loadUndici(): Promise<Undici> {
   return loaded;
 }
 
-export async function createDispatcher(opts: DispatcherOptions = {}): Promise<Dispatcher> {
+export async function createDispatcher(
+  opts: DispatcherOptions = {},
+  /** A socket factory of one's own (the upload pool wraps undici's). */
+  connect?: import('undici').buildConnector.connector,
+): Promise<Dispatcher> {
   const { Agent } = await loadUndici();
   const idle = opts.idleTimeoutMs ?? 60_000;
   return new Agent({
-    connect: { timeout: opts.connectTimeoutMs ?? 15_000 },
+    connect: connect ?? { timeout: opts.connectTimeoutMs ?? 15_000 },
     headersTimeout: idle,
     bodyTimeout: idle,
     keepAliveTimeout: 10_000,

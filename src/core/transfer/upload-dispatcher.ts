@@ -6,7 +6,7 @@
 // a moment lets the socket's reader parse the answer first; undici then hands
 // us the 413 and the error only ends a request that is already answered.
 import type { Dispatcher, buildConnector as BuildConnector } from 'undici';
-import { loadUndici, type DispatcherOptions } from '../http.js';
+import { createDispatcher, loadUndici, type DispatcherOptions } from '../http.js';
 
 const HOLD_MS = 25;
 
@@ -21,7 +21,7 @@ function holdPipeErrors(cb: WriteCallback): WriteCallback {
 }
 
 export async function createUploadDispatcher(opts: DispatcherOptions = {}): Promise<Dispatcher> {
-  const { Agent, buildConnector } = await loadUndici();
+  const { buildConnector } = await loadUndici();
   const base = buildConnector({ timeout: opts.connectTimeoutMs ?? 15_000 });
   const connect: BuildConnector.connector = (options, callback) =>
     base(options, (err, socket) => {
@@ -44,13 +44,5 @@ export async function createUploadDispatcher(opts: DispatcherOptions = {}): Prom
       }
       (callback as (e: Error | null, s: unknown) => void)(err, socket);
     });
-  const idle = opts.idleTimeoutMs ?? 60_000;
-  return new Agent({
-    connect,
-    headersTimeout: idle,
-    bodyTimeout: idle,
-    keepAliveTimeout: 10_000,
-    connections: opts.connections ?? 16,
-    pipelining: 1,
-  });
+  return createDispatcher(opts, connect);
 }

@@ -61,8 +61,9 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
       warn: (text) => ctx.ui.warn(text),
       ...(spool ? { stdinPath: spool.path } : {}),
     });
-    if (opts.dryRun) {
-      // Nothing is contacted, so no API key is needed to see the plan.
+    // Nothing to send (a dry run, or every argument already failed, e.g. a typo):
+    // no API is contacted, so a missing key does not hide the real problem.
+    if (opts.dryRun || plan.every((e) => e.kind === 'error')) {
       const reporter = new UploadReporter(ctx.ui, opts.retries);
       const results = plannedResults(plan);
       for (const r of results) reporter.result(r);

@@ -42,6 +42,9 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
   const opts = resolveUploadOptions(raw, settings);
   checkUploadArgs(files, opts);
   const target = opts.presigned === undefined ? undefined : await readPresigned(opts.presigned, ctx);
+  if (target && opts.contentType !== undefined) {
+    ctx.ui.warn('--content-type is ignored with --presigned: the upload sends the Content-Type that was signed');
+  }
   if (opts.wait && !opts.dryRun) {
     // --wait registers a webhook endpoint through the API: a key is needed even with --presigned.
     if (!settings.get('api-key')) throw missingSetting('api-key', settings.profile);

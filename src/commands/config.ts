@@ -9,7 +9,6 @@ import {
   SETTING_KEYS,
   assertSettingKey,
   isSecretKey,
-  resolveSetting,
   validateSetting,
   type SettingKey,
 } from '../core/settings.js';
@@ -48,7 +47,7 @@ export async function configSet(key: string, value: string | undefined, opts: { 
 export async function configGet(key: string, ctx: Context): Promise<void> {
   const name = assertSettingKey(key);
   const settings = await loadSettings(ctx);
-  const { value, source } = resolveSetting(name, { flags: globalFlags(ctx), env: ctx.env, profile: settings.values });
+  const { value, source } = settings.resolve(name);
   if (value === undefined) {
     throw new ConfigError(`${name} is not set (profile ${settings.profile})`, {
       code: 'NotSet',
@@ -69,7 +68,7 @@ export async function configUnset(key: string, ctx: Context): Promise<void> {
 export async function configList(ctx: Context): Promise<void> {
   const settings = await loadSettings(ctx);
   const rows = SETTING_KEYS.map((key) => {
-    const { value, source } = resolveSetting(key, { flags: globalFlags(ctx), env: ctx.env, profile: settings.values });
+    const { value, source } = settings.resolve(key);
     return { key, value: value === undefined ? undefined : shown(key, value), source: source ?? 'unset' };
   });
   if (ctx.ui.json) {
@@ -91,6 +90,3 @@ export async function configPath(ctx: Context): Promise<void> {
   else ctx.ui.result(path);
 }
 
-function globalFlags(ctx: Context): Partial<Record<SettingKey, string | undefined>> {
-  return { 'api-url': ctx.globals.apiUrl, 'api-key': ctx.globals.apiKey, workspace: ctx.globals.workspace };
-}

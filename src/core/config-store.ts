@@ -3,7 +3,7 @@
 // conf picks the per-user config folder (XDG_CONFIG_HOME first, then HOME).
 // Commands that only read settings read the file directly: loading conf (ajv,
 // semver, ...) cost every upload ~40 ms (issue 6); only writes need it.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type Conf from 'conf';
 import { ConfigError } from './errors.js';
@@ -64,6 +64,8 @@ export class ConfigStore {
     const cwd = env.FASTUP_CONFIG_DIR || undefined;
     const path = await ConfigStore.path(env);
     assertPrivate(path);
+    // readConfig takes a blank file as empty; conf cannot parse one, so start it afresh.
+    if (isBlank(path)) rmSync(path);
     let conf: Conf<StoreShape>;
     try {
       conf = new ConfClass<StoreShape>({
@@ -85,17 +87,8 @@ export class ConfigStore {
     return this.conf.path;
   }
 
-  profile(name: string): ProfileValues {
-    return { ...(this.conf.get('profiles')[name] ?? {}) };
-  }
-
-  profiles(): string[] {
-    return Object.keys(this.conf.get('profiles'));
-  }
-
   set(profile: string, key: string, value: string): void {
-    const profiles = this.conf.get('profiles');
-    this.conf.set('profiles', { ...profiles, [profile]: { ...(profiles[profile] ?? {}), [key]: value } });
+    this.merge(profile, { [key]: value });
   }
 
   /** Replaces several keys of a profile in one write. */
@@ -111,6 +104,14 @@ export class ConfigStore {
     const { [key]: _removed, ...rest } = current;
     this.conf.set('profiles', { ...profiles, [profile]: rest });
     return true;
+  }
+}
+
+function isBlank(path: string): boolean {
+  try {
+    return readFileSync(path, 'utf8').trim() === '';
+  } catch {
+    return false;
   }
 }
 

@@ -2,18 +2,19 @@
 // their precedence, the refusal to send a key over plain http, the shared pool.
 import type { Dispatcher } from 'undici';
 import { ApiClient } from './api-client.js';
-import { readConfig, type ProfileValues } from './config-store.js';
+import { readConfig } from './config-store.js';
 import type { Context } from './context.js';
 import { ConfigError, UsageError } from './errors.js';
 import { isLoopbackHost } from './http.js';
-import { SETTINGS, missingSetting, profileName, resolveSetting, validateSetting, type SettingKey } from './settings.js';
+import { SETTINGS, missingSetting, profileName, resolveSetting, validateSetting, type Resolved, type SettingKey } from './settings.js';
 
 export interface Settings {
   profile: string;
   /** The config file the values were read from. */
   path: string;
-  values: ProfileValues;
-  /** The value of KEY by precedence (flag > env > profile > default). */
+  /** KEY by precedence (flag > env > profile > default) and where it came from, unchecked. */
+  resolve(key: SettingKey, flag?: string): Resolved;
+  /** The value of KEY by precedence, checked against its rule. */
   get(key: SettingKey, flag?: string): string | undefined;
 }
 
@@ -26,16 +27,14 @@ export async function loadSettings(ctx: Context): Promise<Settings> {
     'api-key': ctx.globals.apiKey,
     workspace: ctx.globals.workspace,
   };
+  const resolve = (key: SettingKey, flag?: string): Resolved =>
+    resolveSetting(key, { flags: { ...globalsFlags, ...(flag === undefined ? {} : { [key]: flag }) }, env: ctx.env, profile: values });
   return {
     profile,
     path: file.path,
-    values,
+    resolve,
     get(key, flag) {
-      const { value, source } = resolveSetting(key, {
-        flags: { ...globalsFlags, ...(flag === undefined ? {} : { [key]: flag }) },
-        env: ctx.env,
-        profile: values,
-      });
+      const { value, source } = resolve(key, flag);
       if (value === undefined || source === 'default') return value;
       // Name the value the way the user gave it: --retries, FASTUP_API_URL, or the profile.
       const label =
@@ -44,10 +43,10 @@ export async function loadSettings(ctx: Context): Promise<Settings> {
           : source === 'env'
             ? (SETTINGS[key] as { env?: string }).env ?? key
             : `${key} (config profile ${profile})`;
-      if (source !== 'profile') return validateSetting(key, value, label);
       try {
         return validateSetting(key, value, label);
       } catch (err) {
+        if (source !== 'profile') throw err;
         // What the config file holds is configuration (exit 3), and the fix is there.
         const scope = profile === 'default' ? '' : ` --profile ${profile}`;
         throw new ConfigError((err as Error).message, {

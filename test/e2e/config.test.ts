@@ -105,4 +105,12 @@ describe('fastup config', () => {
     expect(list.stderr.trim().split('\n')).toHaveLength(1);
     expect((await fastup(['config', 'path'], { sandbox })).stdout.trim()).toBe(path);
   });
+
+  it('a blank config file reads as empty and can be written again', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(sandbox.env.FASTUP_CONFIG_DIR!, { recursive: true });
+    writeFileSync(join(sandbox.env.FASTUP_CONFIG_DIR!, 'config.json'), '', { mode: 0o600 });
+    expect((await fastup(['config', 'set', 'workspace', 'ws_blank'], { sandbox })).exitCode).toBe(0);
+    expect((await fastup(['config', 'get', 'workspace'], { sandbox })).stdout.trim()).toBe('ws_blank');
+  });
 });

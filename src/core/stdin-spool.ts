@@ -2,20 +2,16 @@
 // SPEC 1.2 needs an exact Content-Length up front (never chunked) and a retry
 // must be able to send the same bytes again. The spool is removed in every case:
 // the caller's finally, and ctx.cleanups for Ctrl-C.
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Cleanups } from './context.js';
 import { LocalFileError } from './errors.js';
 
 export interface Spool {
   path: string;
-  sizeBytes: number;
-  sha256: string;
   remove(): Promise<void>;
 }
 
@@ -29,17 +25,9 @@ export async function spoolStdin(input: NodeJS.ReadableStream, cleanups: Cleanup
     await removeDir();
   };
   const path = join(dir, 'stdin');
-  const hash = createHash('sha256');
-  let sizeBytes = 0;
-  const count = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      sizeBytes += chunk.length;
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
+  // Not hashed here: the upload hashes while it sends, in its one pass.
   try {
-    await pipeline(input, count, createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 }), {
+    await pipeline(input, createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 1 << 20 }), {
       ...(signal ? { signal } : {}),
     });
   } catch (err) {
@@ -51,5 +39,5 @@ export async function spoolStdin(input: NodeJS.ReadableStream, cleanups: Cleanup
       cause: err,
     });
   }
-  return { path, sizeBytes, sha256: hash.digest('hex'), remove };
+  return { path, remove };
 }

@@ -17,7 +17,8 @@ import { loadSettings } from '../core/session.js';
 import { missingSetting } from '../core/settings.js';
 import { spoolStdin } from '../core/stdin-spool.js';
 import type { UploadEvent } from '../core/transfer/events.js';
-import { assertWaitReachable, resolveUploadOptions, type RawUploadOptions } from '../core/transfer/options.js';
+import { resolveUploadOptions, type RawUploadOptions } from '../core/transfer/options.js';
+import { assertReachable } from '../core/webhook-endpoint.js';
 import { plannedResults } from '../core/transfer/planned.js';
 import { uploadFiles } from '../core/transfer/upload-files.js';
 import { openUploadServices } from '../core/transfer/upload-services.js';
@@ -48,7 +49,7 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
   if (opts.wait && !opts.dryRun) {
     // --wait registers a webhook endpoint through the API: a key is needed even with --presigned.
     if (!settings.get('api-key')) throw missingSetting('api-key', settings.profile);
-    assertWaitReachable(settings.get('api-url') as string, opts.publicUrl);
+    assertReachable(settings.get('api-url') as string, opts.publicUrl, '--listen HOST:PORT');
   }
   const contentTypeOf = await loadContentTypes();
   const spool = files.includes('-') ? await spoolStdin(ctx.stdin, ctx.cleanups, ctx.signal) : undefined;

@@ -3,7 +3,8 @@
 // and prints what the watch reports: events on stdout (human lines, or each
 // event body as one compact JSON line under --json), the rest on stderr.
 import type { Context } from '../core/context.js';
-import { isLoopbackHost } from '../core/http.js';
+import { createDispatcher, isLoopbackHost } from '../core/http.js';
+import { DEFAULT_TOLERANCE_SECONDS } from '../core/webhook-signature.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { parsePort } from '../core/listen-address.js';
 import { redact } from '../core/redact.js';
@@ -50,7 +51,7 @@ function parseFlags(flags: WatchWebhooksFlags): Omit<WatchOptions, 'secret' | 'r
     ...(flags.host === undefined ? {} : { host: flags.host }),
     port: flags.port === undefined ? 8787 : parsePort(flags.port),
     path,
-    toleranceSeconds: flags.tolerance === undefined ? 300 : parseDuration(flags.tolerance, '--tolerance'),
+    toleranceSeconds: flags.tolerance === undefined ? DEFAULT_TOLERANCE_SECONDS : parseDuration(flags.tolerance, '--tolerance'),
     events,
     ...(flags.count === undefined ? {} : { count: parseCount(flags.count, '--count', 1) }),
     ...(flags.timeout === undefined ? {} : { timeoutSeconds: parseDuration(flags.timeout, '--timeout') }),
@@ -94,9 +95,8 @@ export async function watchWebhooks(flags: WatchWebhooksFlags, ctx: Context): Pr
   const options: WatchOptions = parseFlags(flags);
   const publicUrl = flags.publicUrl === undefined ? undefined : httpUrl(flags.publicUrl, '--public-url').href;
   const forwardTo = flags.forwardTo === undefined ? undefined : httpUrl(flags.forwardTo, '--forward-to');
-  const [{ loadSettings, openApiSession }, { createDispatcher }, { assertReachable }, { runWatch }] = await Promise.all([
+  const [{ loadSettings, openApiSession }, { assertReachable }, { runWatch }] = await Promise.all([
     import('../core/session.js'),
-    import('../core/http.js'),
     import('../core/webhook-endpoint.js'),
     import('../core/webhook-watch.js'),
   ]);

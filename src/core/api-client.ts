@@ -2,10 +2,10 @@
 // key, and only to the API origin: redirects are not followed (undici's request
 // does not follow them), so the key can never travel to another host.
 import type { Dispatcher } from 'undici';
-import { apiError, HttpStatusError, parseApiError } from './api-errors.js';
+import { apiError, parseApiError, retryDecision } from './api-errors.js';
 import { NetworkError } from './errors.js';
 import { readBodyText } from './http.js';
-import { isTransientNetworkError, toNetworkError } from './net-errors.js';
+import { toNetworkError } from './net-errors.js';
 import { urlForLog } from './redact.js';
 import { parseRetryAfter, withRetries, type RetryOptions } from './retry.js';
 
@@ -143,10 +143,7 @@ export class ApiClient {
     const now = this.opts.now ?? Date.now;
     return withRetries(
       () => this.once(call, now),
-      (err) =>
-        err instanceof HttpStatusError
-          ? { retry: true, ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }) }
-          : { retry: err instanceof NetworkError && isTransientNetworkError(err.cause) },
+      retryDecision,
       {
         retries: this.opts.retries,
         ...(this.opts.signal ? { signal: this.opts.signal } : {}),

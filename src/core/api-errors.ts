@@ -1,6 +1,8 @@
 // Maps an API answer (SPEC 1: {"error":{"code","message"}}) to the error a user
 // should see and the exit code of SPEC 2.2.
 import { ConfigError, FastupError, NetworkError, RejectedError, UsageError } from './errors.js';
+import { isTransientNetworkError } from './net-errors.js';
+import type { RetryDecision } from './retry.js';
 
 export interface ApiErrorBody {
   code: string;
@@ -73,4 +75,10 @@ export function apiError(status: number, body: ApiErrorBody | undefined, what: s
         hint: 'check --api-url points at the Fastio API',
       });
   }
+}
+
+/** What the retry loops of the API client and of uploads agree on: 429/5xx and transient network failures. */
+export function retryDecision(err: unknown): RetryDecision {
+  if (err instanceof HttpStatusError) return { retry: true, ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }) };
+  return { retry: err instanceof NetworkError && isTransientNetworkError(err.cause) };
 }

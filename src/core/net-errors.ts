@@ -33,7 +33,7 @@ function codeOf(err: unknown): string | undefined {
 /** True for failures where trying again may help. */
 export function isTransientNetworkError(err: unknown): boolean {
   const code = codeOf(err);
-  return code !== undefined && code in EXPLAIN && !code.startsWith('CERT') && !code.includes('CERT');
+  return code !== undefined && code in EXPLAIN && !code.includes('CERT');
 }
 
 export function toNetworkError(err: unknown, host: string): NetworkError {

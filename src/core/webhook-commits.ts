@@ -12,7 +12,7 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
-const matches = (expected: ExpectedCommit, file: CommittedFile) =>
+export const matches = (expected: ExpectedCommit, file: CommittedFile) =>
   file.sizeBytes === expected.sizeBytes && file.sha256 === expected.sha256.toLowerCase();
 
 export function mismatchError(expected: ExpectedCommit, file: CommittedFile, source = 'the file.committed webhook'): ConfirmationError {

@@ -8,7 +8,7 @@ import type { Context } from './context.js';
 import { ConfirmationError } from './errors.js';
 import { parseListen } from './listen-address.js';
 import { formatDuration } from './units.js';
-import { CommitMatcher, mismatchError } from './webhook-commits.js';
+import { CommitMatcher, matches, mismatchError } from './webhook-commits.js';
 import { assertReachable, detachedClient, TemporaryEndpoint } from './webhook-endpoint.js';
 import { committedFile } from './webhook-event.js';
 import { startWebhookListener } from './webhook-listener.js';
@@ -114,9 +114,7 @@ async function timeoutError(client: ApiClient, expected: ExpectedCommit, timeout
     });
   }
   const file = { path: status.path, sizeBytes: status.sizeBytes, sha256: status.sha256.toLowerCase() };
-  if (file.sizeBytes !== expected.sizeBytes || file.sha256 !== expected.sha256.toLowerCase()) {
-    return mismatchError(expected, file, "the API's file status");
-  }
+  if (!matches(expected, file)) return mismatchError(expected, file, "the API's file status");
   return new ConfirmationError(`${expected.path}: committed intact (the API's size and sha256 match), but ${noWebhook} reached the listener at ${url}`, {
     code: 'WebhookNotReceived',
     hint: isLoopbackHost(new URL(url).hostname)

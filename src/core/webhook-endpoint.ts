@@ -3,7 +3,7 @@
 // behind for long. A run longer than the TTL renews it (new endpoint, new
 // secret) before it lapses, keeping the old secret a little while for
 // deliveries already signed with it.
-import { ApiClient, type ApiClientOptions } from './api-client.js';
+import type { ApiClient } from './api-client.js';
 import { isLoopbackHost } from './http.js';
 import { UsageError } from './errors.js';
 
@@ -28,7 +28,6 @@ export function assertReachable(apiUrl: string, publicUrl: string | undefined, l
  * A copy of `client` that ignores Ctrl-C but gives up after `ms`: deleting the
  * endpoint must still work once ctx.signal has been aborted, and a create
  * request already sent must finish so its endpoint can be deleted.
- * ApiClient has no public way to swap its signal, hence the private field.
  */
 export function detachedClient(client: ApiClient, ms = 10_000): ApiClient {
   return client.withSignal(AbortSignal.timeout(ms));

@@ -30,10 +30,7 @@ export class Ui {
   readonly verbose: boolean;
   /** Colours for stderr (diagnostics, progress). */
   readonly c: ChalkInstance;
-  /** Colours for stdout (human results). */
-  readonly cOut: ChalkInstance;
   readonly stderrIsTTY: boolean;
-  readonly stdoutIsTTY: boolean;
   private readonly secrets = new Set<string>();
 
   constructor(private readonly opts: UiOptions) {
@@ -41,9 +38,7 @@ export class Ui {
     this.quiet = opts.quiet;
     this.verbose = opts.verbose;
     this.c = chalkFor(opts.stderr, opts.env, opts.color);
-    this.cOut = chalkFor(opts.stdout, opts.env, opts.color);
     this.stderrIsTTY = Boolean(opts.stderr.isTTY);
-    this.stdoutIsTTY = Boolean(opts.stdout.isTTY);
   }
 
   /** Registers a secret (the API key in use) that must never reach any output. */
@@ -115,10 +110,5 @@ export class Ui {
       const cause = err.cause instanceof Error && err.cause.stack ? `\ncaused by: ${err.cause.stack}` : '';
       this.opts.stderr.write(`${this.clean(this.c.dim(err.stack + cause))}\n`);
     }
-  }
-
-  /** The stream progress renderers draw on. */
-  get progressStream(): NodeJS.WritableStream & { isTTY?: boolean } {
-    return this.opts.stderr;
   }
 }

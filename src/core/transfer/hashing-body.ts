@@ -31,7 +31,7 @@ export function newBodyState(): BodyState {
   return { bytes: 0, hash: createHash('sha256'), done: false, stop: false };
 }
 
-function changed(file: LocalFile, how: string, committed = false): LocalFileError {
+function changed(how: string, committed = false): LocalFileError {
   const outcome = committed ? 'the host kept the bytes fastup read before the change' : 'nothing was committed';
   return new LocalFileError(`the file changed while it was being uploaded (${how}); ${outcome}`, {
     code: 'FileChanged',
@@ -50,8 +50,8 @@ export async function assertUnchanged(file: LocalFile, committed = false): Promi
   const now = await stat(file.local).catch((err: unknown) => {
     throw unreadable(err);
   });
-  if (now.size !== file.sizeBytes) throw changed(file, `${file.sizeBytes} bytes when listed, ${now.size} now`, committed);
-  if (now.mtimeMs !== file.mtimeMs) throw changed(file, 'modified', committed);
+  if (now.size !== file.sizeBytes) throw changed(`${file.sizeBytes} bytes when listed, ${now.size} now`, committed);
+  if (now.mtimeMs !== file.mtimeMs) throw changed('modified', committed);
 }
 
 // A few reusable read buffers instead of one fresh 1 MiB buffer per chunk: dead
@@ -93,7 +93,7 @@ export async function* hashingBody(file: LocalFile, state: BodyState, onBytes: (
       if (last) break;
     }
     if (state.stop) return;
-    if (state.bytes !== file.sizeBytes) throw changed(file, `only ${state.bytes} of ${file.sizeBytes} bytes could be read`);
+    if (state.bytes !== file.sizeBytes) throw changed(`only ${state.bytes} of ${file.sizeBytes} bytes could be read`);
     state.done = true;
   } catch (err) {
     state.error = err instanceof LocalFileError ? err : unreadable(err);

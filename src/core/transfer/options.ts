@@ -2,7 +2,6 @@
 // checked values, with config keys as defaults (SPEC 2: flag > env > profile >
 // default), and the refusals that must happen before anything is sent.
 import { UsageError } from '../errors.js';
-import { isLoopbackHost } from '../http.js';
 import { isContentType } from '../mime.js';
 import type { Settings } from '../session.js';
 import { parseCount, parseDuration } from '../units.js';
@@ -83,15 +82,4 @@ export function resolveUploadOptions(raw: RawUploadOptions, settings: Pick<Setti
     dryRun: Boolean(raw.dryRun),
     progress: raw.progress !== false,
   };
-}
-
-/** SPEC 2.1: a remote API cannot deliver to a loopback listener; fail at once and say how. */
-export function assertWaitReachable(apiUrl: string, publicUrl: string | undefined): void {
-  if (publicUrl !== undefined) return;
-  const host = new URL(apiUrl).hostname;
-  if (isLoopbackHost(host)) return;
-  throw new UsageError(`--wait cannot work as given: the API at ${host} cannot reach a listener on this machine's loopback`, {
-    code: 'WaitNeedsPublicUrl',
-    hint: 'pass --public-url https://… (a tunnel or address that reaches this machine) and --listen HOST:PORT where it forwards to',
-  });
 }

@@ -1,13 +1,10 @@
 // The upload host's refusals (SPEC 1.2, and S3's XML errors for URLs from other
 // signers) turned into one line that says what to do: the seed's troubleshooting
 // section. Retryable answers (408, 429, 5xx) keep their status for the retry loop.
-import { HttpStatusError } from '../api-errors.js';
+import { HttpStatusError, parseApiError, type ApiErrorBody } from '../api-errors.js';
 import { NetworkError, RejectedError, type FastupError } from '../errors.js';
 
-export interface HostErrorBody {
-  code: string;
-  message: string;
-}
+export type HostErrorBody = ApiErrorBody;
 
 function xmlText(xml: string, tag: string): string | undefined {
   const m = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml);
@@ -16,14 +13,8 @@ function xmlText(xml: string, tag: string): string | undefined {
 
 export function parseHostError(text: string): HostErrorBody | undefined {
   const trimmed = text.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      const err = (JSON.parse(trimmed) as { error?: { code?: unknown; message?: unknown } }).error;
-      if (err && typeof err.code === 'string') return { code: err.code, message: typeof err.message === 'string' ? err.message : '' };
-    } catch {
-      return undefined;
-    }
-  }
+  // Fastio's hosts answer in the API's JSON error shape.
+  if (trimmed.startsWith('{')) return parseApiError(trimmed);
   if (trimmed.includes('<Error>')) {
     const code = xmlText(trimmed, 'Code');
     if (code) return { code, message: xmlText(trimmed, 'Message') ?? '' };

@@ -2,10 +2,9 @@
 // a URL that expired or would before the attempt), check the host's answer,
 // confirm by webhook, release the lock. Never throws: a failure is a result.
 import type { PresignRequest, PresignResponse } from '../api-client.js';
-import { HttpStatusError } from '../api-errors.js';
+import { retryDecision } from '../api-errors.js';
 import type { ExpectedCommit } from '../confirmer.js';
-import { ConfirmationError, NetworkError, RejectedError, toFastupError } from '../errors.js';
-import { isTransientNetworkError } from '../net-errors.js';
+import { ConfirmationError, RejectedError, toFastupError } from '../errors.js';
 import { toUploadTarget, type UploadTarget } from '../presigned-input.js';
 import type { RetryDecision } from '../retry.js';
 import { withRetries } from '../retry.js';
@@ -36,7 +35,7 @@ export interface FileDeps {
   confirm?: (expected: ExpectedCommit) => Promise<void>;
 }
 
-function verifyAnswer(file: PlannedFile, put: PutOutcome): void {
+function verifyAnswer(put: PutOutcome): void {
   const a = put.answer;
   if (!a) return;
   const badSize = typeof a.sizeBytes === 'number' && a.sizeBytes !== put.sizeBytes;
@@ -84,8 +83,7 @@ export async function uploadOne(file: PlannedFile, active: ActiveFile, deps: Fil
       target = undefined; // presign again rather than fail
       return { retry: true, retryAfterMs: 0 };
     }
-    if (err instanceof HttpStatusError) return { retry: true, ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }) };
-    return { retry: err instanceof NetworkError && isTransientNetworkError(err.cause) };
+    return retryDecision(err);
   };
 
   // Set once the host has committed the bytes: a failure after that (no webhook,
@@ -108,7 +106,7 @@ export async function uploadOne(file: PlannedFile, active: ActiveFile, deps: Fil
           deps.emit({ type: 'retry', index: active.index, file, attempt, delayMs, error: toFastupError(error) }),
       },
     );
-    verifyAnswer(file, put);
+    verifyAnswer(put);
     const path = typeof put.answer?.path === 'string' ? put.answer.path : file.remote;
     committed = { path, sizeBytes: put.sizeBytes, sha256: put.sha256 };
     let confirmMs: number | undefined;

@@ -3,7 +3,7 @@
 // each closed again however the run ends (ctx.cleanups covers Ctrl-C).
 import type { Dispatcher } from 'undici';
 import type { ApiSession } from '../session.js';
-import { loadSettings, openApiSession, type Settings } from '../session.js';
+import { openApiSession, type Settings } from '../session.js';
 import type { Confirmer } from '../confirmer.js';
 import type { Context } from '../context.js';
 import { ConfigError } from '../errors.js';
@@ -23,7 +23,7 @@ export interface UploadServices {
 export async function openUploadServices(
   ctx: Context,
   opts: UploadOptions,
-  settings: Settings | undefined,
+  settings: Settings,
   needsApi: boolean,
   ttlSeconds: number,
 ): Promise<UploadServices> {
@@ -48,7 +48,7 @@ export async function openUploadServices(
   };
   try {
     if (!needsApi) return services;
-    const session = await openApiSession(ctx, dispatcher, { retries: opts.retries, settings: settings ?? (await loadSettings(ctx)) });
+    const session = await openApiSession(ctx, dispatcher, { retries: opts.retries, settings });
     const apiKey = session.settings.get('api-key') as string;
     services.session = session;
     services.checkTarget = (target) => {

@@ -8,6 +8,7 @@ import { UsageError } from '../core/errors.js';
 import { parseCount, parseSize } from '../core/units.js';
 import { normalizeOrigin } from '../server/cors.js';
 import { checkDataDir } from '../server/data-dir.js';
+import { httpUrlProblem } from '../server/validate.js';
 import { parseFault } from '../server/faults.js';
 import { startServer, type RequestLog, type ServerOptions } from '../server/server.js';
 
@@ -39,9 +40,9 @@ function serverOptions(opts: DevServerOptions, ctx: Context): ServerOptions {
     return origin;
   });
   for (const url of opts.webhook ?? []) {
-    if (!/^https?:\/\/[^/]/.test(url) || !URL.canParse(url)) {
-      throw new UsageError(`invalid --webhook '${url}'`, { hint: 'give an http:// or https:// URL' });
-    }
+    // The same rule the webhooks API applies, so a bad flag is exit 2 here, not a failure at start.
+    const problem = httpUrlProblem(url);
+    if (problem) throw new UsageError(`invalid --webhook '${url}': ${problem}`, { hint: 'give an http:// or https:// URL' });
   }
   for (const spec of opts.fault ?? []) parseFault(spec);
   return {

@@ -1,5 +1,6 @@
 // The data dir is checked before the server starts: a typo must be one clear
 // line (exit 2), not an internal error or a hang.
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 
@@ -18,7 +19,6 @@ const DATA_DIR_PROBLEMS: Record<string, string> = {
  * Node 20), and a user's typo must not hang the server at start.
  */
 async function makeDirs(dir: string): Promise<void> {
-  const { mkdir, stat } = await import('node:fs/promises');
   const missing: string[] = [];
   for (let current = dir; ; current = dirname(current)) {
     try {
@@ -32,13 +32,12 @@ async function makeDirs(dir: string): Promise<void> {
   for (const d of missing) await mkdir(d);
 }
 
-/** A data dir the server cannot write is a usage error, told before anything starts. */
 // The folders the server keeps under the data dir: a file in their place would
 // only be found when the server first writes there.
 const SUBFOLDERS = ['blobs', 'files', 'journal', 'spare', 'tmp'];
 
+/** A data dir the server cannot write is a usage error, told before anything starts. */
 export async function checkDataDir(dir: string): Promise<void> {
-  const { writeFile, rm, stat } = await import('node:fs/promises');
   const probe = resolve(dir, `.probe-${process.pid}`);
   try {
     await makeDirs(dir);

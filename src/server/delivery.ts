@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { signatureHeader } from '../core/webhook-signature.js';
+import { SIGNATURE_HEADER, signatureHeader } from '../core/webhook-signature.js';
 import type { Faults } from './faults.js';
 import type { JournalEntry, Storage } from './storage.js';
 import type { Webhooks } from './webhooks.js';
@@ -137,7 +137,7 @@ export class Delivery {
           headers: {
             'Content-Type': 'application/json',
             'Content-Length': String(body.length),
-            'Fastio-Signature': signature,
+            [SIGNATURE_HEADER]: signature,
             'User-Agent': 'fastup-dev-server',
           },
         });

@@ -29,12 +29,8 @@ export class Locks {
     return lock;
   }
 
-  async release(lockId: string): Promise<boolean> {
-    const before = this.store.state.locks.length;
-    this.store.state.locks = this.store.state.locks.filter((l) => l.lockId !== lockId);
-    if (this.store.state.locks.length === before) return false;
-    await this.store.save();
-    return true;
+  release(lockId: string): Promise<boolean> {
+    return this.store.prune('locks', (l) => l.lockId !== lockId);
   }
 
   /**

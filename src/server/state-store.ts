@@ -57,6 +57,16 @@ export class StateStore {
     });
   }
 
+  /** Removes the items of a list that `keep` rejects; saves (and answers true) only if any went. */
+  async prune<K extends 'locks' | 'webhooks'>(key: K, keep: (item: PersistedState[K][number]) => boolean): Promise<boolean> {
+    const before = this.state[key] as PersistedState[K][number][];
+    const after = before.filter(keep);
+    if (after.length === before.length) return false;
+    (this.state[key] as PersistedState[K][number][]) = after;
+    await this.save();
+    return true;
+  }
+
   /** Persists the state as it is when this write runs; resolves once it is on disk. */
   save(): Promise<void> {
     const run = this.chain.then(() => writeFileAtomic(this.path, `${JSON.stringify(this.state, null, 2)}\n`));

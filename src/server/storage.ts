@@ -244,7 +244,8 @@ export class Storage {
   }
 
   private async replay(): Promise<JournalEntry[]> {
-    for (const dir of ['tmp', 'blobs', 'journal', 'files']) await mkdir(join(this.dataDir, dir), { recursive: true, mode: 0o700 });
+    // tmp/ and spare/ are wiped and made again just below.
+    for (const dir of ['blobs', 'journal', 'files']) await mkdir(join(this.dataDir, dir), { recursive: true, mode: 0o700 });
     // Bodies that were being received when the last run ended were never committed;
     // spares belong to no version.
     for (const dir of [this.tmpDir, this.spareDir]) {

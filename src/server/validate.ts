@@ -1,5 +1,6 @@
 // Field checks for API bodies. Each failure is a 400 ValidationError whose
 // message starts with the field's name (SPEC 1.1: "message names the field").
+import { contentTypeProblem } from '../core/mime.js';
 import { remotePathProblem } from '../core/remote-path.js';
 import { ApiError } from './http-util.js';
 
@@ -29,43 +30,25 @@ export function optionalInteger(body: Record<string, unknown>, field: string, mi
   return value;
 }
 
-export function requirePath(body: Record<string, unknown>, field = 'path'): string {
-  const path = requireString(body, field);
-  const problem = remotePathProblem(path);
+/** A string field checked by one of the rules the client shares (remote-path.ts, mime.ts). */
+function requireValid(body: Record<string, unknown>, field: string, problemOf: (value: string) => string | undefined): string {
+  const value = requireString(body, field);
+  const problem = problemOf(value);
   if (problem) throw invalid(field, problem);
-  return path;
+  return value;
 }
 
-const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-const MIME = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=(${TOKEN}|"([\\t\\x20-\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\t\\x20-\\x7e])*"))*$`);
-const MAX_CONTENT_TYPE = 255;
+export const requirePath = (body: Record<string, unknown>, field = 'path'): string => requireValid(body, field, remotePathProblem);
 
-/** `type/subtype` with optional `; name=value` parameters, as a header can carry it unchanged. */
-export function contentTypeProblem(value: string): string | undefined {
-  if (value.length > MAX_CONTENT_TYPE) return `is longer than ${MAX_CONTENT_TYPE} characters`;
-  if (!MIME.test(value)) return 'must be a MIME type such as application/pdf or text/plain; charset=utf-8';
+export const requireContentType = (body: Record<string, unknown>, field = 'contentType'): string =>
+  requireValid(body, field, contentTypeProblem);
+
+/** An http(s) URL with a host and no credentials: the only kind a webhook may be sent to. */
+export function httpUrlProblem(value: string): string | undefined {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return 'must be an absolute http:// or https:// URL';
+  if (url.username || url.password) return 'must not carry credentials';
   return undefined;
 }
 
-export function requireContentType(body: Record<string, unknown>, field = 'contentType'): string {
-  const value = requireString(body, field);
-  const problem = contentTypeProblem(value);
-  if (problem) throw invalid(field, problem);
-  return value;
-}
-
-/** An http(s) URL with a host; the only kind a webhook may be sent to. */
-export function requireHttpUrl(body: Record<string, unknown>, field: string): string {
-  const value = requireString(body, field);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalid(field, 'must be an absolute http:// or https:// URL');
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-    throw invalid(field, 'must be an absolute http:// or https:// URL');
-  }
-  if (url.username || url.password) throw invalid(field, 'must not carry credentials');
-  return value;
-}
+export const requireHttpUrl = (body: Record<string, unknown>, field: string): string => requireValid(body, field, httpUrlProblem);

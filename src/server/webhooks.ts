@@ -37,7 +37,7 @@ export class Webhooks {
       .map((w) => w.id);
   }
 
-  async create(body: Record<string, unknown>): Promise<WebhookEndpoint> {
+  async create(body: Record<string, unknown>, extra: Pick<WebhookEndpoint, 'preconfigured'> = {}): Promise<WebhookEndpoint> {
     const url = requireHttpUrl(body, 'url');
     const events = parseEvents(body.events);
     const ttlSeconds = optionalInteger(body, 'ttlSeconds', 1, MAX_TTL_SECONDS);
@@ -48,6 +48,7 @@ export class Webhooks {
       secret: randomId('whsec_', 24),
       createdAt: new Date(this.now()).toISOString(),
       ...(ttlSeconds !== undefined ? { expiresAt: this.now() + ttlSeconds * 1000 } : {}),
+      ...extra,
     };
     this.store.state.webhooks.push(endpoint);
     await this.store.save();
@@ -56,31 +57,17 @@ export class Webhooks {
 
   /** --webhook URL: the endpoint a previous start made for URL, or a new one. */
   async preconfigure(url: string): Promise<WebhookEndpoint> {
-    const kept = this.store.state.webhooks.find((w) => w.preconfigured && w.url === url);
-    if (kept) return kept;
-    const endpoint = await this.create({ url });
-    endpoint.preconfigured = true;
-    await this.store.save();
-    return endpoint;
+    // One save, with the flag in it: a crash cannot leave an unflagged copy to duplicate at the next start.
+    return this.store.state.webhooks.find((w) => w.preconfigured && w.url === url) ?? this.create({ url }, { preconfigured: true });
   }
 
-  async remove(id: string): Promise<boolean> {
-    const before = this.store.state.webhooks.length;
-    this.store.state.webhooks = this.store.state.webhooks.filter((w) => w.id !== id);
-    if (this.store.state.webhooks.length === before) return false;
-    await this.store.save();
-    return true;
+  remove(id: string): Promise<boolean> {
+    return this.store.prune('webhooks', (w) => w.id !== id);
   }
 
-  /** Deletes expired temporary endpoints; returns how many went. */
-  async sweep(): Promise<number> {
-    const live = this.store.state.webhooks.filter((w) => !this.expired(w));
-    const gone = this.store.state.webhooks.length - live.length;
-    if (gone > 0) {
-      this.store.state.webhooks = live;
-      await this.store.save();
-    }
-    return gone;
+  /** Deletes expired temporary endpoints. */
+  async sweep(): Promise<void> {
+    await this.store.prune('webhooks', (w) => !this.expired(w));
   }
 
   private expired(endpoint: WebhookEndpoint): boolean {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeOrigin } from '../../src/server/cors.js';
-import { contentTypeProblem } from '../../src/server/validate.js';
+import { contentTypeProblem } from '../../src/core/mime.js';
 
 describe('contentType', () => {
   it.each([

@@ -13,5 +13,8 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   // Node 22.1+ can cache compiled code between runs; older Nodes just skip it.
   const { enableCompileCache } = await import('node:module');
   enableCompileCache?.();
+  // dist/ is a bundle: --verbose stack traces are read through its source maps
+  // (src/ line numbers). Off otherwise, as parsing the maps costs start-up.
+  if (process.argv.includes('--verbose')) process.setSourceMapsEnabled(true);
   await import('../dist/cli.js');
 }

@@ -1,8 +1,7 @@
 // The outermost layer: builds the context, runs the program, turns whatever
 // went wrong into one line and an exit code. The only place that exits.
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
-import { CommanderError, type CommanderErrorType } from './commander.js';
+import { CommanderError, type Command } from 'commander';
 import { buildProgram } from './program.js';
 import { Cleanups, type Context, type GlobalOptions } from './core/context.js';
 import { ExitCode, FastupError, InterruptedError, ReportedError, UsageError, toFastupError, type StopReason } from './core/errors.js';
@@ -67,7 +66,7 @@ function fallbackUi(argv: string[]): Promise<Ui> {
   });
 }
 
-function fromCommander(err: CommanderErrorType): FastupError | number {
+function fromCommander(err: CommanderError): FastupError | number {
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
   if (err.code === 'commander.help') return ExitCode.usage; // bare `fastup`: help on stderr
   // One line, always: commander puts its "Did you mean" suggestion on a second one.

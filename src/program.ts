@@ -1,7 +1,6 @@
 // Every command and option in one place. Actions only collect their options,
 // load the command module on demand (start-up stays fast) and call it.
-import type { Command } from 'commander';
-import { Command as CommandClass, Option } from './commander.js';
+import { Command, Option } from 'commander';
 import type { Context } from './core/context.js';
 
 export type ContextFactory = (cmd: Command) => Promise<Context>;
@@ -9,7 +8,7 @@ export type ContextFactory = (cmd: Command) => Promise<Context>;
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function buildProgram(version: string, makeContext: ContextFactory): Command {
-  const program = new CommandClass('fastup');
+  const program = new Command('fastup');
   program
     .description('Presigned-URL uploads to Fastio workspaces, and a local Fastio to test them against')
     .version(version, '--version', 'print the version')

@@ -1,6 +1,5 @@
 // One keep-alive connection pool per process, shared by the API client and all
 // transfers (SPEC/issue: --concurrency uses one pool).
-import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import type { Dispatcher } from 'undici';
 
@@ -17,26 +16,6 @@ type Undici = Pick<typeof import('undici'), 'Agent' | 'buildConnector'>;
 let loaded: Promise<Undici> | undefined;
 
 /**
- * The parts of undici that fastup uses, loaded lean. Its index loads every
- * feature (fetch, WebSocket, caches, mocks): ~95 ms and ~9 MB for each run;
- * the agent, the request API and the connector alone take ~27 ms (issue 6:
- * start-up is paid by every upload). These paths are undici's own files, not
- * its documented API, so any surprise falls back to the full package.
- */
-function leanUndici(): Undici {
-  const require = createRequire(import.meta.url);
-  const Agent = require('undici/lib/dispatcher/agent.js') as Undici['Agent'];
-  const Dispatcher = require('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
-  const buildConnector = require('undici/lib/core/connect.js') as Undici['buildConnector'];
-  // What undici's index does to give every dispatcher request(), stream(), …
-  Object.assign(Dispatcher.prototype, require('undici/lib/api/index.js'));
-  if (typeof Agent !== 'function' || typeof Agent.prototype.request !== 'function' || typeof buildConnector !== 'function') {
-    throw new Error('unexpected undici layout');
-  }
-  return { Agent, buildConnector };
-}
-
-/**
  * undici, with its HTTP parser (llhttp, WebAssembly) kept on V8's baseline
  * compiler. By default V8 re-compiles the parser's hot functions with
  * TurboFan after the first responses, which took ~35 MB of peak RSS for a
@@ -48,11 +27,7 @@ function leanUndici(): Undici {
 export function loadUndici(): Promise<Undici> {
   loaded ??= (async () => {
     setFlagsFromString('--liftoff-only');
-    try {
-      return leanUndici();
-    } catch {
-      return import('undici');
-    }
+    return import('./undici-lean.js');
   })();
   return loaded;
 }

@@ -1,7 +1,7 @@
 // issue 6: undici is loaded lean (its agent, request API and connector, not
 // fetch/WebSocket/caches), which saves ~65 ms and ~9 MB on every upload. An
-// undici upgrade that moves those files falls back to the full package; this
-// test is what notices that the saving is gone.
+// undici upgrade that moves those files fails the build; one that changes what
+// they export is what these tests notice.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';

@@ -1,14 +1,40 @@
 #!/usr/bin/env node
 // Kept tiny on purpose: every millisecond here is paid by each script call.
+import { fstatSync, readFileSync } from 'node:fs';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
   process.stderr.write(`fastup: needs Node.js 20.19 or later (this is ${process.versions.node})\n`);
   process.exit(2);
 }
-// `fastup --version` is what scripts probe most: answer it without loading the CLI.
-if (process.argv.length === 3 && process.argv[2] === '--version') {
-  const { readFileSync } = await import('node:fs');
-  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+
+/** What the CLI would print for these arguments, when that is known without loading it. */
+function quickAnswer(args) {
+  // `fastup --version` is what scripts probe most.
+  if (args.length === 1 && args[0] === '--version') {
+    return `${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`;
+  }
+  // `fastup [COMMAND...] --help` into a pipe or a file: commander's own text,
+  // rendered by the build (src/help-texts.ts). A terminal gets it live, to its width.
+  const last = args.at(-1);
+  if ((last === '--help' || last === '-h') && !fstatSync(1).isCharacterDevice()) {
+    const texts = JSON.parse(readFileSync(new URL('../dist/help.json', import.meta.url), 'utf8'));
+    const command = args.slice(0, -1).join(' ');
+    return Object.hasOwn(texts, command) ? texts[command] : undefined;
+  }
+  return undefined;
+}
+
+let answer;
+try {
+  answer = quickAnswer(process.argv.slice(2));
+} catch {
+  // No help.json, a closed stdout, ...: the CLI itself knows what to say.
+}
+if (answer !== undefined) {
+  // As the CLI does: a reader that went away (`fastup --help | head -1`) is SIGPIPE's exit code.
+  process.stdout.on('error', () => (process.exitCode = 141));
+  process.stdout.write(answer);
 } else {
   // Node 22.1+ can cache compiled code between runs; older Nodes just skip it.
   const { enableCompileCache } = await import('node:module');

@@ -7,7 +7,7 @@
 // `fastup upload`. esbuild puts the CLI and each command's graph in a few
 // chunks; commands still load on demand (dynamic import() becomes a chunk).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -15,7 +15,7 @@ rmSync(`${root}dist`, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/cli.ts'],
+  entryPoints: ['src/cli.ts', 'src/help-texts.ts'],
   outdir: 'dist',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -32,3 +32,8 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
+
+// `fastup ... --help` into a pipe is answered from this file (src/help-texts.ts).
+const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+const { helpTexts } = await import(`${root}dist/help-texts.js`);
+writeFileSync(`${root}dist/help.json`, `${JSON.stringify(helpTexts(version))}\n`);

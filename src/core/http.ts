@@ -1,6 +1,6 @@
 // One keep-alive connection pool per process, shared by the API client and all
 // transfers (SPEC/issue: --concurrency uses one pool).
-import { setFlagsFromString } from 'node:v8';
+import { tuneV8ForClient } from './client-v8.js';
 import type { Dispatcher } from 'undici';
 
 export interface DispatcherOptions {
@@ -15,18 +15,10 @@ export interface DispatcherOptions {
 type Undici = Pick<typeof import('undici'), 'Agent' | 'buildConnector'>;
 let loaded: Promise<Undici> | undefined;
 
-/**
- * undici, with its HTTP parser (llhttp, WebAssembly) kept on V8's baseline
- * compiler. By default V8 re-compiles the parser's hot functions with
- * TurboFan after the first responses, which took ~35 MB of peak RSS for a
- * few milliseconds (issue 6: 116 -> 81 MB for any upload). The parser only
- * reads response heads, so the slower baseline code costs nothing measurable.
- * The flag affects modules compiled after it is set, and undici compiles
- * llhttp on its first connection.
- */
+/** undici, loaded once and lean; whoever needs it is a client run (client-v8.ts). */
 export function loadUndici(): Promise<Undici> {
   loaded ??= (async () => {
-    setFlagsFromString('--liftoff-only');
+    tuneV8ForClient();
     return import('./undici-lean.js');
   })();
   return loaded;

@@ -17,7 +17,7 @@ export function tuneV8ForClient(): void {
   // JavaScript stays on the interpreter and baseline code. Node 20, 5 runs:
   // peak RSS of a 1 GiB upload 69 -> 63.5 MiB (the optimiser's compile zones;
   // a 10 MiB upload has nothing hot enough to optimise, so the 1 GiB - 10 MiB
-  // target moved from +8.7 to +3 MiB), no change in throughput, 500 files at
+  // target moved from +8.7 to +4.1 MiB), no change in throughput, 500 files at
   // --concurrency 16 1.22-1.36 -> 1.08-1.19 s (its compiles were never repaid).
   setFlagsFromString('--no-turbofan');
 }

@@ -44,7 +44,9 @@ export const startConfirmer: StartConfirmer = async (ctx, opts) => {
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       removeCleanup();
-      const [deleted] = await Promise.allSettled([endpoint?.then((e) => e.close()), listener.close()]);
+      // A registration that failed left no endpoint to delete (and no warning to give).
+      const registered = endpoint?.catch(() => undefined);
+      const [deleted] = await Promise.allSettled([registered?.then((e) => e?.close()), listener.close()]);
       if (deleted.status === 'rejected') {
         ctx.ui.warn(`could not delete the temporary webhook endpoint (it expires by itself within ${opts.ttlSeconds} s): ${(deleted.reason as Error).message}`);
       }

@@ -127,6 +127,17 @@ describe('upload --wait', () => {
     expect(await endpoints(server)).toEqual([]);
   });
 
+  it('when the endpoint cannot be registered: that error alone, no upload, and no talk of deleting an endpoint that never was', async () => {
+    // The first API request of `upload --wait` is the endpoint's registration.
+    const server = await devServer(['api-status=400x1']);
+    const result = await upload(server, ['--to', '/wait/unregistered.bin']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^error: creating a webhook endpoint was refused/m);
+    expect(result.stderr).not.toMatch(/could not delete/);
+    expect((await api(server, 'GET', '/files?path=/wait/unregistered.bin')).status).toBe(404);
+    expect(await endpoints(server)).toEqual([]);
+  });
+
   it('exits 2 at once for a remote API without --public-url, saying how to give one', async () => {
     const result = await fastup(['upload', file, '--wait', '--to', '/x.bin'], {
       sandbox,

@@ -39,6 +39,8 @@ type Ending = 'count' | 'timeout' | 'signal';
 
 export async function runWatch(ctx: Context, opts: WatchOptions, sink: WatchSink): Promise<{ verified: number }> {
   let verified = 0;
+  /** Events printed (verified, wanted, first delivery), acknowledged or not. */
+  let seen = 0;
   let end!: (how: Ending) => void;
   const ended = new Promise<Ending>((resolve) => (end = resolve));
   let endpoint: Promise<TemporaryEndpoint> | undefined;
@@ -49,7 +51,10 @@ export async function runWatch(ctx: Context, opts: WatchOptions, sink: WatchSink
       sink.ignored(event);
       return 200;
     }
-    if (!delivery.repeat) sink.event(event);
+    if (!delivery.repeat) {
+      seen++;
+      sink.event(event);
+    }
     let status = 200;
     if (opts.forwardTo) {
       const result = await forwardDelivery(opts.forwardTo.url, delivery, opts.forwardTo.dispatcher, ctx.now);
@@ -95,7 +100,15 @@ export async function runWatch(ctx: Context, opts: WatchOptions, sink: WatchSink
     if (how === 'signal') throw ctx.signal.reason;
     const goal = opts.count ?? 1;
     if (how === 'timeout' && verified < goal) {
-      throw new ConfirmationError(`timed out after ${formatDuration((opts.timeoutSeconds ?? 0) * 1000)}: ${verified} of ${goal} event(s) verified`, {
+      const after = `timed out after ${formatDuration((opts.timeoutSeconds ?? 0) * 1000)}`;
+      // Verified and printed, but the app behind --forward-to never took them: say so, not "0 verified".
+      if (opts.forwardTo && seen > verified) {
+        throw new ConfirmationError(`${after}: ${verified} of ${goal} event(s) accepted by ${opts.forwardTo.url.host} (${seen - verified} verified but refused there or not answered)`, {
+          code: 'WatchTimeout',
+          hint: 'check that the app at --forward-to is running and answers 2xx; the sender retries what it refused',
+        });
+      }
+      throw new ConfirmationError(`${after}: ${verified} of ${goal} event(s) verified`, {
         code: 'WatchTimeout',
         hint: 'raise --timeout, or check that the sender delivers to this listener with the right secret',
       });

@@ -207,9 +207,11 @@ describe('watch-webhooks --forward-to', () => {
     expect(w.stderr()).toMatch(/evt_f2: the app answered 500/);
   });
 
-  it('answers 502 when the app cannot be reached', async () => {
-    const w = await watch(['--port', '0', '--secret', SECRET, '--forward-to', 'http://127.0.0.1:9/nothing']);
+  it('answers 502 when the app cannot be reached, and a timeout says the event was verified but not taken', async () => {
+    const w = await watch(['--port', '0', '--secret', SECRET, '--forward-to', 'http://127.0.0.1:9/nothing', '--timeout', '2s']);
     expect(await send(w.url, SECRET, committedEvent('evt_down'))).toBe(502);
     expect(w.stderr()).toMatch(/forward of evt_down failed: connection refused/);
+    expect((await w.child).exitCode).toBe(7);
+    expect(w.stderr()).toMatch(/^error: timed out after 2\.0s: 0 of 1 event\(s\) accepted by 127\.0\.0\.1:9 \(1 verified but refused there or not answered\)/m);
   });
 });

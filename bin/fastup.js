@@ -18,8 +18,10 @@ function quickAnswer(args) {
   // rendered by the build (src/help-texts.ts). A terminal gets it live, to its width.
   const last = args.at(-1);
   if ((last === '--help' || last === '-h') && !fstatSync(1).isCharacterDevice()) {
+    const words = args.slice(0, -1);
+    if (!words.every((w) => /^[a-z][a-z-]*$/.test(w))) return undefined;
     const texts = JSON.parse(readFileSync(new URL('../dist/help.json', import.meta.url), 'utf8'));
-    const command = args.slice(0, -1).join(' ');
+    const command = words.join(' ');
     return Object.hasOwn(texts, command) ? texts[command] : undefined;
   }
   return undefined;

@@ -34,7 +34,7 @@ describe('help', () => {
   });
 
   it('leaves anything else to the CLI, which answers as it always did', async () => {
-    for (const args of [['constructor', '--help'], ['uplaod', '--help'], ['upload', 'a.txt', '--help'], ['--json', '--help']]) {
+    for (const args of [['constructor', '--help'], ['uplaod', '--help'], ['upload', 'a.txt', '--help'], ['--json', '--help'], ['config set', '--help'], ['', '--help']]) {
       const [quick, live] = await Promise.all([fastup(args, { sandbox }), fastup(['--no-color', ...args], { sandbox })]);
       expect(quick.stderr).not.toMatch(/\n\s+at /);
       expect({ code: quick.exitCode, out: quick.stdout }).toEqual({ code: live.exitCode, out: live.stdout });

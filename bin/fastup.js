@@ -34,8 +34,16 @@ try {
   // No help.json, a closed stdout, ...: the CLI itself knows what to say.
 }
 if (answer !== undefined) {
-  // As the CLI does: a reader that went away (`fastup --help | head -1`) is SIGPIPE's exit code.
-  process.stdout.on('error', () => (process.exitCode = 141));
+  // As the CLI does: a reader that went away (`fastup --help | head -1`) is
+  // SIGPIPE's exit code; any other failure to write (a full disk) is a local one.
+  process.stdout.on('error', (err) => {
+    if (err.code === 'EPIPE') {
+      process.exitCode = 141;
+    } else {
+      process.stderr.write(`error: cannot write to standard output: ${err.code ?? err.message} (free some space, or send the output somewhere else)\n`);
+      process.exitCode = 4;
+    }
+  });
   process.stdout.write(answer);
 } else {
   // Node 22.1+ can cache compiled code between runs; older Nodes just skip it.

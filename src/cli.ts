@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import { buildProgram } from './program.js';
 import { Cleanups, type Context, type GlobalOptions } from './core/context.js';
-import { ExitCode, FastupError, InterruptedError, ReportedError, UsageError, toFastupError, type StopReason } from './core/errors.js';
+import { ExitCode, FastupError, InterruptedError, LocalFileError, ReportedError, UsageError, toFastupError, type StopReason } from './core/errors.js';
 import type { Ui } from './core/output/ui.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -68,7 +68,8 @@ function fallbackUi(argv: string[]): Promise<Ui> {
 
 function fromCommander(err: CommanderError): FastupError | number {
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
-  if (err.code === 'commander.help') return ExitCode.usage; // bare `fastup`: help on stderr
+  // `fastup help [COMMAND]` asked for it (exit 0); a bare `fastup` gets it on stderr as a usage error.
+  if (err.code === 'commander.help') return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   // One line, always: commander puts its "Did you mean" suggestion on a second one.
   const message = err.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ');
   return new UsageError(message, { code: 'UsageError', hint: 'see fastup --help' });
@@ -76,6 +77,19 @@ function fromCommander(err: CommanderError): FastupError | number {
 
 let signalled: StopReason | undefined;
 let signalledAt = 0;
+/** Why the run was cut short from outside the command: a signal, a reader gone, a stdout that fails. */
+let stopped: FastupError | undefined;
+let stopReported = false;
+
+/** Commands end promptly on abort and run their clean-ups; this only guards against one that does not. */
+function stop(reason: FastupError): void {
+  stopped = reason;
+  controller.abort(reason);
+  setTimeout(() => {
+    void cleanups.run().finally(() => process.exit(reason.exitCode));
+  }, 10_000).unref();
+}
+
 // conf's atomic writer (atomically -> when-exit) answers a signal by sending the
 // same signal to this process again, within milliseconds. That echo is not a
 // user pressing Ctrl-C twice, so it must not cut the cleanups short.
@@ -89,21 +103,25 @@ function onSignal(signal: StopReason): void {
   }
   signalled = signal;
   signalledAt = Date.now();
-  controller.abort(new InterruptedError(signal));
-  // Commands end promptly on abort; this only guards against one that does not.
-  setTimeout(() => {
-    void cleanups.run().finally(() => process.exit(code));
-  }, 10_000).unref();
+  stop(new InterruptedError(signal));
 }
 process.on('SIGINT', () => onSignal('SIGINT'));
 process.on('SIGTERM', () => onSignal('SIGTERM'));
-// `fastup ... | head -1`: once the reader is gone, stop like a signal would,
-// with the same clean-ups (spool, temporary endpoint), instead of crashing on EPIPE.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (stopped) return;
   if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
-    if (!signalled) onSignal('SIGPIPE');
+    // `fastup ... | head -1`: once the reader is gone, stop like a signal would,
+    // with the same clean-ups (spool, temporary endpoint), instead of crashing on EPIPE.
+    onSignal('SIGPIPE');
   } else {
-    throw err;
+    // `> /dev/full`, a broken device: the same clean-ups, then one line on stderr.
+    stop(
+      new LocalFileError(`cannot write to standard output: ${err.code ?? err.message}`, {
+        code: 'OutputError',
+        hint: 'free some space, or send the output somewhere else',
+        cause: err,
+      }),
+    );
   }
 });
 // A closed stderr has nobody left to tell; nothing to do but carry on.
@@ -117,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
   const program = buildProgram(version, makeContext);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    if (signalled) throw new InterruptedError(signalled);
+    if (stopped) throw stopped;
     return ExitCode.ok;
   } catch (caught) {
     let err: FastupError;
@@ -125,9 +143,9 @@ async function main(argv: string[]): Promise<number> {
       const mapped = fromCommander(caught);
       if (typeof mapped === 'number') return mapped;
       err = mapped;
-    } else if (signalled) {
-      // Whatever the abort broke on its way out, the user's story is the signal.
-      err = new InterruptedError(signalled);
+    } else if (stopped) {
+      // Whatever the abort broke on its way out, the user's story is why it came.
+      err = stopped;
     } else {
       err = toFastupError(caught);
     }
@@ -135,13 +153,18 @@ async function main(argv: string[]): Promise<number> {
     // listener: the exit code says it; commands print what was left undone.
     const quiet = err instanceof ReportedError || (err instanceof InterruptedError && !argv.includes('--verbose'));
     if (!quiet) (ui ?? (await fallbackUi(argv))).error(err);
+    if (err === stopped) stopReported = true;
     return err.exitCode;
   } finally {
     await cleanups.run();
   }
 }
 
-const code = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const code = await main(argv);
 await flush(process.stdout);
+// The command was done, but its last output did not get out (help into a closed pipe or a full disk).
+const late = code === ExitCode.ok ? stopped : undefined;
+if (late && !stopReported && !(late instanceof InterruptedError)) (ui ?? (await fallbackUi(argv))).error(late);
 await flush(process.stderr);
-process.exit(code);
+process.exit(late ? late.exitCode : code);

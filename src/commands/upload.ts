@@ -52,7 +52,13 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
     assertReachable(settings.get('api-url') as string, opts.publicUrl, '--listen HOST:PORT');
   }
   const contentTypeOf = await loadContentTypes();
-  const spool = files.includes('-') ? await spoolStdin(ctx.stdin, ctx.cleanups, ctx.signal) : undefined;
+  const spool = files.includes('-')
+    ? await spoolStdin(ctx.stdin, ctx.cleanups, ctx.signal).catch((err: unknown) => {
+        // Said as an interrupted upload says it, not silently.
+        if (ctx.signal.aborted) ctx.ui.info('interrupted while reading standard input: nothing was uploaded');
+        throw err;
+      })
+    : undefined;
   try {
     const to = opts.to ?? target?.remotePath;
     const plan = await planUploads(files, {

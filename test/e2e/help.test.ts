@@ -33,6 +33,19 @@ describe('help', () => {
     }
   });
 
+  it('fastup help [COMMAND] prints the same help and exits 0; a bare fastup prints it on stderr and exits 2', async () => {
+    const [help, helpUpload, bare] = await Promise.all([
+      fastup(['help'], { sandbox }),
+      fastup(['help', 'upload'], { sandbox }),
+      fastup([], { sandbox }),
+    ]);
+    expect({ code: help.exitCode, out: help.stdout }).toEqual({ code: 0, out: texts['']?.trimEnd() });
+    expect({ code: helpUpload.exitCode, out: helpUpload.stdout }).toEqual({ code: 0, out: texts.upload?.trimEnd() });
+    expect(bare.exitCode).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^Usage: fastup/);
+  });
+
   it('leaves anything else to the CLI, which answers as it always did', async () => {
     for (const args of [['constructor', '--help'], ['uplaod', '--help'], ['upload', 'a.txt', '--help'], ['--json', '--help'], ['config set', '--help'], ['', '--help']]) {
       const [quick, live] = await Promise.all([fastup(args, { sandbox }), fastup(['--no-color', ...args], { sandbox })]);

@@ -1,7 +1,8 @@
 // Ctrl-C must stop promptly, clean up and exit 130, also when a library echoes
 // the signal back to the process (conf's atomic writer does).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,9 +41,10 @@ describe('interrupting an upload from standard input', () => {
     return { exitCode: result.exitCode, stderr: String(result.stderr), tmp: readdirSync(tmp).filter((n) => n.startsWith('fastup-')) };
   }
 
-  it('while spooling: exits 130 and removes the partial spool', async () => {
+  it('while spooling: says so, exits 130 and removes the partial spool', async () => {
     const r = await interrupted(4_000_000_000, 1500);
     expect(r.exitCode).toBe(130);
+    expect(r.stderr.trim()).toBe('interrupted while reading standard input: nothing was uploaded');
     expect(r.tmp).toEqual([]);
   });
 
@@ -92,6 +94,50 @@ describe('when the program reading stdout goes away (fastup ... | head -1)', () 
     const r = await piped('--help');
     expect(r.stderr).not.toMatch(/Unhandled|\n\s+at /);
     expect(r.code).not.toBe(1);
+  });
+});
+
+describe('when stdout cannot be written (a full disk)', () => {
+  const sandbox = makeSandbox();
+  let server: DevServer;
+  beforeAll(async () => {
+    server = await startDevServer(sandbox);
+    writeFileSync(join(sandbox.dir, 'a.txt'), 'to a full disk\n');
+  });
+  afterAll(() => server.stop());
+  // The descriptor itself, so the child's own writes fail (execa's { file } would pipe through the parent).
+  const toFull = async (args: string[]): Promise<{ exitCode: number; stderr: string }> => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const child = spawn(process.execPath, [binPath, ...args], {
+        cwd: sandbox.dir,
+        stdio: ['ignore', fd, 'pipe'],
+        env: { ...sandbox.env, PATH: process.env.PATH, ...clientEnv(server) },
+      });
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      const [exitCode] = (await once(child, 'close')) as [number];
+      return { exitCode, stderr: stderr.trim() };
+    } finally {
+      closeSync(fd);
+    }
+  };
+
+  it('says so in one line, exits 4, and still deletes the temporary webhook endpoint of --wait', async () => {
+    const r = await toFull(['--json', 'upload', 'a.txt', '--to', '/full/a.txt', '--wait']);
+    expect(r.exitCode).toBe(4);
+    const lines = r.stderr.split('\n');
+    expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ error: { code: 'OutputError', message: 'cannot write to standard output: ENOSPC', exitCode: 4 } });
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect((await api(server, 'GET', '/webhooks')).body.data).toEqual([]);
+  });
+
+  it('for help and --version too, through the CLI or not', async () => {
+    for (const args of [['--help'], ['--version'], ['help', 'upload'], ['completion', 'bash']]) {
+      const r = await toFull(args);
+      expect(r.exitCode, args.join(' ')).toBe(4);
+      expect(r.stderr).toBe('error: cannot write to standard output: ENOSPC (free some space, or send the output somewhere else)');
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import { DEFAULT_TOLERANCE_SECONDS } from '../core/webhook-signature.js';
 import { ConfigError, UsageError } from '../core/errors.js';
 import { parsePort } from '../core/listen-address.js';
 import { redact } from '../core/redact.js';
-import { formatBytes, formatDuration, parseCount, parseDuration } from '../core/units.js';
+import { formatBytes, formatDuration, parseCount, parseDuration, parsePositiveDuration } from '../core/units.js';
 import { committedFile, type WebhookEvent } from '../core/webhook-event.js';
 import { showReport } from '../core/webhook-report.js';
 import type { WatchOptions, WatchSink } from '../core/webhook-watch.js';
@@ -54,7 +54,7 @@ function parseFlags(flags: WatchWebhooksFlags): Omit<WatchOptions, 'secret' | 'r
     toleranceSeconds: flags.tolerance === undefined ? DEFAULT_TOLERANCE_SECONDS : parseDuration(flags.tolerance, '--tolerance'),
     events,
     ...(flags.count === undefined ? {} : { count: parseCount(flags.count, '--count', 1) }),
-    ...(flags.timeout === undefined ? {} : { timeoutSeconds: parseDuration(flags.timeout, '--timeout') }),
+    ...(flags.timeout === undefined ? {} : { timeoutSeconds: parsePositiveDuration(flags.timeout, '--timeout') }),
   };
 }
 

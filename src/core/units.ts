@@ -33,6 +33,15 @@ export function parseDuration(input: string, what = 'duration'): number {
   return seconds;
 }
 
+/** A timeout flag: 0 would end the run at once, so at least a second. */
+export function parsePositiveDuration(input: string, what: string): number {
+  const seconds = parseDuration(input, what);
+  if (seconds < 1) {
+    throw new UsageError(`invalid ${what} '${input}': must be a duration of at least 1s, such as 900, 90s, 15m, 1h`, { code: 'InvalidDuration' });
+  }
+  return seconds;
+}
+
 export function parseCount(input: string, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const text = input.trim();
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;

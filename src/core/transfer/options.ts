@@ -4,7 +4,7 @@
 import { UsageError } from '../errors.js';
 import { isContentType } from '../mime.js';
 import type { Settings } from '../session.js';
-import { parseCount, parseDuration } from '../units.js';
+import { parseCount, parseDuration, parsePositiveDuration } from '../units.js';
 
 export interface RawUploadOptions {
   to?: string;
@@ -50,8 +50,7 @@ export function resolveUploadOptions(raw: RawUploadOptions, settings: Pick<Setti
   if (expiresIn < 1 || expiresIn > 604_800) {
     throw new UsageError(`invalid --expires-in: ${expiresIn} s`, { code: 'InvalidDuration', hint: 'from 1s to 7 days (604800)' });
   }
-  const timeout = parseDuration(raw.timeout ?? '60s', '--timeout');
-  if (timeout < 1) throw new UsageError('invalid --timeout: 0', { code: 'InvalidDuration', hint: 'at least 1s' });
+  const timeout = parsePositiveDuration(raw.timeout ?? '60s', '--timeout');
   if (raw.contentType !== undefined && !isContentType(raw.contentType)) {
     throw new UsageError(`invalid --content-type '${raw.contentType}'`, { code: 'InvalidContentType', hint: 'a MIME type such as application/pdf' });
   }

@@ -96,7 +96,10 @@ function waitFor(ctx: Context, client: ApiClient, matcher: CommitMatcher, expect
   });
 }
 
-/** No webhook in time: ask the API whether the file was committed, so the error says which (issue 3). */
+/**
+ * No webhook in time: ask the API whether the file was committed, so the error says which (issue 3).
+ * The reporter puts the local file name in front; the message names the remote path.
+ */
 async function timeoutError(client: ApiClient, expected: ExpectedCommit, timeoutMs: number, url: string): Promise<Error> {
   const waited = formatDuration(timeoutMs);
   const noWebhook = `no file.committed webhook within ${waited}`;
@@ -104,20 +107,20 @@ async function timeoutError(client: ApiClient, expected: ExpectedCommit, timeout
   try {
     status = await detachedClient(client).fileStatus(expected.path);
   } catch (err) {
-    return new ConfirmationError(`${expected.path}: ${noWebhook}, and the API could not say whether it was committed (${(err as Error).message})`, {
+    return new ConfirmationError(`${noWebhook}, and the API could not say whether ${expected.path} was committed (${(err as Error).message})`, {
       code: 'ConfirmationTimeout',
       hint: 'raise --wait-timeout, or check the file later',
     });
   }
   if (!status) {
-    return new ConfirmationError(`${expected.path}: not committed: ${noWebhook}, and the API has no such file`, {
+    return new ConfirmationError(`not committed: ${noWebhook}, and the API has no file at ${expected.path}`, {
       code: 'NotCommitted',
       hint: 'the upload did not reach the store: upload it again',
     });
   }
   const file = { path: status.path, sizeBytes: status.sizeBytes, sha256: status.sha256.toLowerCase() };
   if (!matches(expected, file)) return mismatchError(expected, file, "the API's file status");
-  return new ConfirmationError(`${expected.path}: committed intact (the API's size and sha256 match), but ${noWebhook} reached the listener at ${url}`, {
+  return new ConfirmationError(`committed intact as ${expected.path} (the API's size and sha256 match), but ${noWebhook} reached the listener at ${url}`, {
     code: 'WebhookNotReceived',
     hint: isLoopbackHost(new URL(url).hostname)
       ? 'the API cannot reach this listener: pass --public-url with an address that forwards to it (and --listen HOST:PORT to fix its port)'

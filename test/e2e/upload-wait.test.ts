@@ -93,7 +93,7 @@ describe('upload --wait', () => {
     const server = await devServer(['webhook-dropx1']);
     const result = await upload(server, ['--to', '/wait/dropped.bin', '--wait-timeout', '2s']);
     expect(result.exitCode).toBe(7);
-    expect(result.stderr).toMatch(/committed intact.*no file\.committed webhook within 2\.0s reached the listener/);
+    expect(result.stderr).toMatch(/^error: \S*report\.bin: committed intact as \/wait\/dropped\.bin \(.*no file\.committed webhook within 2\.0s reached the listener/m);
     expect(result.stderr).toContain('--public-url');
     expect(await endpoints(server)).toEqual([]);
   });
@@ -108,7 +108,7 @@ describe('upload --wait', () => {
     try {
       const result = await upload(server, ['--to', '/wait/ghost.bin', '--presigned', presigned, '--wait-timeout', '1s']);
       expect(result.exitCode).toBe(7);
-      expect(result.stderr).toMatch(/\/wait\/ghost\.bin: not committed: no file\.committed webhook within 1\.0s, and the API has no such file/);
+      expect(result.stderr).toMatch(/: not committed: no file\.committed webhook within 1\.0s, and the API has no file at \/wait\/ghost\.bin/);
       expect(await endpoints(server)).toEqual([]);
     } finally {
       liar.close();

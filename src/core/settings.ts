@@ -1,7 +1,7 @@
 // Resolves each setting with SPEC 2's precedence: flag > environment > config
 // profile > default, and remembers where every value came from (config list).
 import { ConfigError, UsageError } from './errors.js';
-import { parseCount, parseDuration } from './units.js';
+import { MAX_TIMEOUT_SECONDS, parseCount, parseDuration } from './units.js';
 import type { ProfileValues } from './config-store.js';
 
 export type Source = 'flag' | 'env' | 'profile' | 'default';
@@ -60,7 +60,7 @@ export const SETTINGS = {
   concurrency: { default: '4', check: count(1, 64), describe: 'upload --concurrency' },
   retries: { default: '3', check: count(0, 20), describe: 'upload --retries' },
   'expires-in': { default: '15m', check: duration(1, 604_800, 'from 1s to 7 days'), describe: 'presign/upload --expires-in' },
-  'wait-timeout': { default: '2m', check: duration(1, Number.MAX_SAFE_INTEGER, 'of at least 1s'), describe: 'upload --wait-timeout' },
+  'wait-timeout': { default: '2m', check: duration(1, MAX_TIMEOUT_SECONDS, 'from 1s to 24d'), describe: 'upload --wait-timeout' },
 } satisfies Record<string, KeySpec>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -33,11 +33,14 @@ export function parseDuration(input: string, what = 'duration'): number {
   return seconds;
 }
 
-/** A timeout flag: 0 would end the run at once, so at least a second. */
+/** The longest timeout a timer can hold: Node's setTimeout takes at most 2^31-1 ms (24.8 days), and fires at once past it. */
+export const MAX_TIMEOUT_SECONDS = 24 * 86_400;
+
+/** A timeout flag: 0 would end the run at once, and so would more than a timer holds. */
 export function parsePositiveDuration(input: string, what: string): number {
   const seconds = parseDuration(input, what);
-  if (seconds < 1) {
-    throw new UsageError(`invalid ${what} '${input}': must be a duration of at least 1s, such as 900, 90s, 15m, 1h`, { code: 'InvalidDuration' });
+  if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`invalid ${what} '${input}': must be a duration from 1s to 24d, such as 900, 90s, 15m, 1h`, { code: 'InvalidDuration' });
   }
   return seconds;
 }

@@ -143,7 +143,24 @@ export async function planUploads(args: string[], opts: PlanOptions): Promise<Pl
       entries.push(localError(arg, `is ${specialKind(st)}, not a regular file`, `to upload what it produces, pipe it: cat ${arg} | fastup upload - --to /path`));
     }
   }
+  refuseClashes(entries);
   return entries;
+}
+
+/** Two files to one remote path: the later would silently replace the earlier, and both would report success. */
+function refuseClashes(entries: PlanEntry[]): void {
+  const first = new Map<string, string>();
+  for (const e of entries) {
+    if (e.kind !== 'file') continue;
+    const earlier = first.get(e.remote);
+    if (earlier !== undefined) {
+      throw new UsageError(`${earlier} and ${e.display} would both be uploaded to ${e.remote}`, {
+        code: 'DuplicateTarget',
+        hint: 'give each its own --to (one call per folder), or leave one out',
+      });
+    }
+    first.set(e.remote, e.display);
+  }
 }
 
 type Found = (display: string, path: string, rel: string, st: Stats) => void;

@@ -46,6 +46,9 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
   if (target && opts.contentType !== undefined) {
     ctx.ui.warn('--content-type is ignored with --presigned: the upload sends the Content-Type that was signed');
   }
+  if (target?.remotePath !== undefined && opts.to !== undefined && opts.to !== target.remotePath) {
+    ctx.ui.warn(`--to is ignored with --presigned: the signed URL decides where the file goes (${target.remotePath})`);
+  }
   if (opts.wait && !opts.dryRun) {
     // --wait registers a webhook endpoint through the API: a key is needed even with --presigned.
     if (!settings.get('api-key')) throw missingSetting('api-key', settings.profile);
@@ -60,7 +63,8 @@ export async function upload(files: string[], raw: RawUploadOptions, ctx: Contex
       })
     : undefined;
   try {
-    const to = opts.to ?? target?.remotePath;
+    // A presign that names its path wins: --to only names a bare URL's destination.
+    const to = target?.remotePath ?? opts.to;
     const plan = await planUploads(files, {
       cwd: ctx.cwd,
       ...(to === undefined ? {} : { to }),

@@ -66,6 +66,17 @@ describe('fastup upload against the dev-server', () => {
     expect((await status('/piped/p.bin')).body).toMatchObject({ sha256: sha(bytes) });
   });
 
+  it('--presigned with a path: --to cannot send the file elsewhere, so it is ignored with a warning and not shown', async () => {
+    const local = write('elsewhere.bin', randomBytes(1000));
+    const presigned = await fastup(['presign', '/ps/signed.bin', '--file', local], { sandbox, env });
+    const result = await fastup(['upload', local, '--presigned', '-', '--to', '/other.bin'], { sandbox, input: String(presigned.stdout) });
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    expect(result.stderr).toContain('warning: --to is ignored with --presigned: the signed URL decides where the file goes (/ps/signed.bin)');
+    expect(result.stderr).toMatch(/^uploading .*elsewhere\.bin -> \/ps\/signed\.bin/m);
+    expect(result.stderr + result.stdout).not.toContain('/other.bin (');
+    expect((await status('/ps/signed.bin')).status).toBe(200);
+  });
+
   it('200 small files in nested folders with --concurrency 8: one JSON line each, all hashes right, nothing else on stdout', async () => {
     const root = mkdtempSync(join(sandbox.dir, 'many-'));
     const want = new Map<string, string>();

@@ -132,6 +132,16 @@ describe('when stdout cannot be written (a full disk)', () => {
     expect((await api(server, 'GET', '/webhooks')).body.data).toEqual([]);
   });
 
+  it('with several files: the failure is said once, not once per file', async () => {
+    for (const n of [1, 2, 3, 4, 5, 6]) writeFileSync(join(sandbox.dir, `m${n}.txt`), `file ${n}\n`);
+    const files = [1, 2, 3, 4, 5, 6].map((n) => `m${n}.txt`);
+    const r = await toFull(['upload', ...files, '--to', '/full/many/', '--concurrency', '1']);
+    expect(r.exitCode).toBe(4);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      'error: cannot write to standard output: ENOSPC (free some space, or send the output somewhere else)',
+    ]);
+  });
+
   it('for help and --version too, through the CLI or not', async () => {
     for (const args of [['--help'], ['--version'], ['help', 'upload'], ['completion', 'bash']]) {
       const r = await toFull(args);

@@ -13,8 +13,9 @@ export function resultJson(r: FileResult): Record<string, unknown> {
   return { ...rest, error: error.toJSON() };
 }
 
+/** A stop from outside (a signal, a reader gone, a stdout that fails): said once for the run, not per file. */
 export function isInterruption(err: FastupError | undefined): boolean {
-  return err?.code === 'Interrupted' || err?.code === 'Terminated' || err?.code === 'OutputClosed';
+  return err?.code === 'Interrupted' || err?.code === 'Terminated' || err?.code === 'OutputClosed' || err?.code === 'OutputError';
 }
 
 export class UploadReporter {

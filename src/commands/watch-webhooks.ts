@@ -62,7 +62,7 @@ function eventLine(event: WebhookEvent): string {
   const file = committedFile(event);
   const id = event.id ?? '';
   if (!file) return `${event.type}  ${id}`;
-  const size = file.sizeBytes < 1000 ? `${file.sizeBytes} bytes` : `${formatBytes(file.sizeBytes)} (${file.sizeBytes} bytes)`;
+  const size = file.sizeBytes < 1000 ? `${file.sizeBytes} byte${file.sizeBytes === 1 ? '' : 's'}` : `${formatBytes(file.sizeBytes)} (${file.sizeBytes} bytes)`;
   return `${event.type}  ${file.path}  ${size}  sha256 ${file.sha256}  ${id}`;
 }
 

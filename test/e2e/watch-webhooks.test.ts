@@ -107,10 +107,16 @@ describe('watch-webhooks listening', () => {
   });
 
   it('prints human lines with type, path, size and sha256 without --json', async () => {
-    const w = await watch(['--port', '0', '--secret', SECRET, '--count', '1']);
+    const w = await watch(['--port', '0', '--secret', SECRET, '--count', '3']);
     expect(await send(w.url, SECRET, committedEvent('evt_h', { sizeBytes: 52431 }))).toBe(200);
+    expect(await send(w.url, SECRET, committedEvent('evt_one', { sizeBytes: 1 }))).toBe(200);
+    expect(await send(w.url, SECRET, committedEvent('evt_two', { sizeBytes: 2 }))).toBe(200);
     await w.child;
-    expect(w.stdout().trim()).toBe(`file.committed  /uploads/evt_h.bin  52.4 kB (52431 bytes)  sha256 ${'ab'.repeat(32)}  evt_h`);
+    expect(w.stdout().trim().split('\n')).toEqual([
+      `file.committed  /uploads/evt_h.bin  52.4 kB (52431 bytes)  sha256 ${'ab'.repeat(32)}  evt_h`,
+      `file.committed  /uploads/evt_one.bin  1 byte  sha256 ${'ab'.repeat(32)}  evt_one`,
+      `file.committed  /uploads/evt_two.bin  2 bytes  sha256 ${'ab'.repeat(32)}  evt_two`,
+    ]);
   });
 
   it('exits 2 with one line when the port is in use', async () => {

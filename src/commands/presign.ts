@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { Context } from '../core/context.js';
 import { LocalFileError, UsageError } from '../core/errors.js';
 import { createDispatcher } from '../core/http.js';
+import { statProblem } from '../core/local-file-problem.js';
 import { isContentType, loadContentTypes } from '../core/mime.js';
 import { remotePathProblem } from '../core/remote-path.js';
 import { loadSettings, openApiSession } from '../core/session.js';
@@ -47,10 +48,8 @@ async function localFileSize(file: string): Promise<number> {
     return info.size;
   } catch (err) {
     if (err instanceof LocalFileError) throw err;
-    throw new LocalFileError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
-      code: 'FileNotReadable',
-      hint: 'check the path',
-    });
+    const { message, hint } = statProblem(err);
+    throw new LocalFileError(`${file}: ${message}`, { code: 'FileNotReadable', hint, cause: err });
   }
 }
 

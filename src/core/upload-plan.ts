@@ -10,6 +10,7 @@ import { basename, join, resolve } from 'node:path';
 import { LocalFileError, UsageError, type FastupError } from './errors.js';
 import type { ContentTypeOf } from './mime.js';
 import { remotePathProblem } from './remote-path.js';
+import { statProblem } from './local-file-problem.js';
 
 export interface PlannedFile {
   kind: 'file';
@@ -85,11 +86,8 @@ function localError(display: string, message: string, hint: string, cause?: unkn
 }
 
 function describeStatError(display: string, err: unknown): PlanError {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return localError(display, 'no such file', 'check the path');
-  if (code === 'EACCES' || code === 'EPERM') return localError(display, 'permission denied', 'check the file\'s permissions', err);
-  if (code === 'ELOOP') return localError(display, 'too many levels of symbolic links', 'check where the link points', err);
-  return localError(display, `cannot read: ${(err as Error).message}`, 'check the path', err);
+  const { message, hint } = statProblem(err);
+  return localError(display, message, hint, err);
 }
 
 function specialKind(st: Stats): string {

@@ -58,7 +58,7 @@ describe('fastup presign', () => {
     [['presign', '/a', '--expires-in', 'soon'], 2, /invalid --expires-in/],
     [['presign', '/a', '--max-size', '10 potatoes'], 2, /invalid --max-size/],
     [['presign', '/a', '--content-type', 'pdf'], 2, /invalid --content-type/],
-    [['presign', '/a', '--file', 'missing.bin'], 4, /cannot read missing\.bin/],
+    [['presign', '/a', '--file', 'missing.bin'], 4, /missing\.bin: no such file \(check the path\)/],
     [['presign', '/a', '--max-size', '2GiB'], 5, /plan does not allow/],
   ])('%j exits %d with one clear line', async (args, code, message) => {
     const result = await fastup(args, { sandbox, env });

@@ -22,7 +22,9 @@ interface KeySpec {
 const httpUrl: Rule = (v) => {
   try {
     const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? undefined : 'must be an http(s) URL';
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be an http(s) URL';
+    // It would be stored and printed (config list); the API key travels as a header anyway.
+    return u.username || u.password ? 'must not carry a user name or password' : undefined;
   } catch {
     return 'must be an http(s) URL';
   }
@@ -79,8 +81,8 @@ export function assertSettingKey(key: string): SettingKey {
 export function validateSetting(key: SettingKey, value: string, label: string = key): string {
   const problem = value.trim() !== value ? 'must not start or end with spaces' : (SETTINGS[key] as KeySpec).check(value);
   if (problem) {
-    // A secret is never echoed, not even a malformed one.
-    const shown = isSecretKey(key) ? '' : ` '${value}'`;
+    // A secret is never echoed, not even a malformed one; nor is a password inside a URL.
+    const shown = isSecretKey(key) ? '' : ` '${value.replace(/(^[a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1…@')}'`;
     throw new UsageError(`invalid ${label}${shown}: ${problem}`, {
       code: 'InvalidConfigValue',
     });

@@ -10,6 +10,7 @@ import { remotePathProblem } from '../core/remote-path.js';
 import { loadSettings, openApiSession } from '../core/session.js';
 import { shellQuote } from '../core/shell-quote.js';
 import { parseCount, parseDuration, parseSize } from '../core/units.js';
+import { tuneV8ForClient } from '../core/client-v8.js';
 
 export interface PresignOptions {
   contentType?: string;
@@ -54,6 +55,7 @@ async function localFileSize(file: string): Promise<number> {
 }
 
 export async function presign(remotePath: string, opts: PresignOptions, ctx: Context): Promise<void> {
+  tuneV8ForClient();
   const path = checkRemotePath(remotePath);
   if (opts.file && opts.maxSize) throw new UsageError('give either --file or --max-size, not both');
   const settings = await loadSettings(ctx);

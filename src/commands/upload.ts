@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Context } from '../core/context.js';
 import { ReportedError, UsageError } from '../core/errors.js';
+import { tuneV8ForClient } from '../core/client-v8.js';
 import { loadContentTypes } from '../core/mime.js';
 import { ProgressBars } from '../core/output/progress-bars.js';
 import { ProgressLines } from '../core/output/progress-lines.js';
@@ -39,6 +40,7 @@ async function readPresigned(source: string, ctx: Context): Promise<UploadTarget
 }
 
 export async function upload(files: string[], raw: RawUploadOptions, ctx: Context): Promise<void> {
+  tuneV8ForClient();
   const settings = await loadSettings(ctx);
   const opts = resolveUploadOptions(raw, settings);
   checkUploadArgs(files, opts);

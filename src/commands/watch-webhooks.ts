@@ -12,6 +12,7 @@ import { formatBytes, formatDuration, parseCount, parseDuration, parsePositiveDu
 import { committedFile, type WebhookEvent } from '../core/webhook-event.js';
 import { showReport } from '../core/webhook-report.js';
 import type { WatchOptions, WatchSink } from '../core/webhook-watch.js';
+import { tuneV8ForClient } from '../core/client-v8.js';
 
 export interface WatchWebhooksFlags {
   host?: string;
@@ -92,6 +93,7 @@ function sinkFor(ctx: Context, host: string | undefined): WatchSink {
 }
 
 export async function watchWebhooks(flags: WatchWebhooksFlags, ctx: Context): Promise<void> {
+  tuneV8ForClient();
   const options: WatchOptions = parseFlags(flags);
   const publicUrl = flags.publicUrl === undefined ? undefined : httpUrl(flags.publicUrl, '--public-url').href;
   const forwardTo = flags.forwardTo === undefined ? undefined : httpUrl(flags.forwardTo, '--forward-to');

@@ -1,7 +1,7 @@
 // V8 set for a client run (presign, upload, watch-webhooks): short, and its hot
 // path is native code (SHA-256, file and socket syscalls), so V8's optimising
-// compilers cost more memory and CPU than they save. Set at run time, before
-// the work starts: the flags apply to code compiled after them.
+// compilers cost more memory and CPU than they save. Set at run time, first
+// thing in those commands: the flags apply to code compiled after them.
 import { setFlagsFromString } from 'node:v8';
 
 let applied = false;
@@ -24,4 +24,12 @@ export function tuneV8ForClient(): void {
   // target moved from +8.7 to +4.1 MiB), no change in throughput, 500 files at
   // --concurrency 16 1.22-1.36 -> 1.08-1.19 s (its compiles were never repaid).
   setFlagsFromString('--no-turbofan');
+  // Node 24 (V8 13) also compiles Maglev and Sparkplug code on background
+  // threads, and a process.exit() while such a job waits for a main-thread GC
+  // deadlocks in Node's platform shutdown (nodejs/node#54918): seen here on
+  // Ctrl-C while stdin was being spooled, in ~2 of 90 runs and once in CI.
+  // Without those jobs there is nothing to wait for; Sparkplug's baseline code
+  // then compiles on the main thread, quickly. Node 20 has neither on.
+  setFlagsFromString('--no-maglev');
+  setFlagsFromString('--no-concurrent-sparkplug');
 }

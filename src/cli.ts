@@ -79,7 +79,6 @@ let signalled: StopReason | undefined;
 let signalledAt = 0;
 /** Why the run was cut short from outside the command: a signal, a reader gone, a stdout that fails. */
 let stopped: FastupError | undefined;
-let stopReported = false;
 
 /** Commands end promptly on abort and run their clean-ups; this only guards against one that does not. */
 function stop(reason: FastupError): void {
@@ -153,7 +152,6 @@ async function main(argv: string[]): Promise<number> {
     // listener: the exit code says it; commands print what was left undone.
     const quiet = err instanceof ReportedError || (err instanceof InterruptedError && !argv.includes('--verbose'));
     if (!quiet) (ui ?? (await fallbackUi(argv))).error(err);
-    if (err === stopped) stopReported = true;
     return err.exitCode;
   } finally {
     await cleanups.run();
@@ -164,7 +162,8 @@ const argv = process.argv.slice(2);
 const code = await main(argv);
 await flush(process.stdout);
 // The command was done, but its last output did not get out (help into a closed pipe or a full disk).
+// Had the stop come earlier, main() would have thrown it and said it already.
 const late = code === ExitCode.ok ? stopped : undefined;
-if (late && !stopReported && !(late instanceof InterruptedError)) (ui ?? (await fallbackUi(argv))).error(late);
+if (late && !(late instanceof InterruptedError)) (ui ?? (await fallbackUi(argv))).error(late);
 await flush(process.stderr);
 process.exit(late ? late.exitCode : code);

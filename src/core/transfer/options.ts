@@ -46,10 +46,8 @@ export interface UploadOptions {
 }
 
 export function resolveUploadOptions(raw: RawUploadOptions, settings: Pick<Settings, 'get'>): UploadOptions {
+  // settings.get checks flag, environment and profile values against the key's rule (1s to 7 days).
   const expiresIn = parseDuration(settings.get('expires-in', raw.expiresIn) ?? '15m', '--expires-in');
-  if (expiresIn < 1 || expiresIn > 604_800) {
-    throw new UsageError(`invalid --expires-in: ${expiresIn} s`, { code: 'InvalidDuration', hint: 'from 1s to 7 days (604800)' });
-  }
   const timeout = parsePositiveDuration(raw.timeout ?? '60s', '--timeout');
   if (raw.contentType !== undefined && !isContentType(raw.contentType)) {
     throw new UsageError(`invalid --content-type '${raw.contentType}'`, { code: 'InvalidContentType', hint: 'a MIME type such as application/pdf' });

@@ -1,6 +1,5 @@
 // One keep-alive connection pool per process, shared by the API client and all
 // transfers (SPEC/issue: --concurrency uses one pool).
-import { tuneV8ForClient } from './client-v8.js';
 import type { Dispatcher } from 'undici';
 
 export interface DispatcherOptions {
@@ -15,12 +14,9 @@ export interface DispatcherOptions {
 type Undici = Pick<typeof import('undici'), 'Agent' | 'buildConnector'>;
 let loaded: Promise<Undici> | undefined;
 
-/** undici, loaded once and lean; whoever needs it is a client run (client-v8.ts). */
+/** undici, loaded once and lean. The commands that use it tune V8 first (client-v8.ts). */
 export function loadUndici(): Promise<Undici> {
-  loaded ??= (async () => {
-    tuneV8ForClient();
-    return import('./undici-lean.js');
-  })();
+  loaded ??= import('./undici-lean.js');
   return loaded;
 }
 

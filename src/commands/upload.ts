@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Context } from '../core/context.js';
 import { ReportedError, UsageError } from '../core/errors.js';
 import { tuneV8ForClient } from '../core/client-v8.js';
+import { statProblem } from '../core/local-file-problem.js';
 import { loadContentTypes } from '../core/mime.js';
 import { ProgressBars } from '../core/output/progress-bars.js';
 import { ProgressLines } from '../core/output/progress-lines.js';
@@ -31,7 +32,7 @@ async function readPresigned(source: string, ctx: Context): Promise<UploadTarget
   try {
     text = source === '-' ? await readBodyText(ctx.stdin as AsyncIterable<Uint8Array>) : await readFile(resolve(ctx.cwd, source), 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read --presigned ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+    throw new UsageError(`cannot read --presigned ${source}: ${statProblem(err).message}`, {
       code: 'InvalidPresign',
       hint: 'give a file holding the presign JSON, or - to read it from standard input',
     });

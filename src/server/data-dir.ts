@@ -3,6 +3,7 @@
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { KEPT_FOLDERS } from './storage.js';
 
 const DATA_DIR_PROBLEMS: Record<string, string> = {
   EEXIST: 'a file is in the way (it must be a folder)',
@@ -29,19 +30,17 @@ async function makeDirs(dir: string): Promise<void> {
       missing.unshift(current);
     }
   }
-  for (const d of missing) await mkdir(d);
+  // Owner-only, as the server's own folders are: it holds the API key and the signing secret.
+  for (const d of missing) await mkdir(d, { mode: 0o700 });
 }
-
-// The folders the server keeps under the data dir: a file in their place would
-// only be found when the server first writes there.
-const SUBFOLDERS = ['blobs', 'files', 'journal', 'spare', 'tmp'];
 
 /** A data dir the server cannot write is a usage error, told before anything starts. */
 export async function checkDataDir(dir: string): Promise<void> {
   const probe = resolve(dir, `.probe-${process.pid}`);
   try {
     await makeDirs(dir);
-    for (const name of SUBFOLDERS) {
+    // A file in place of a kept folder would only be found when the server first writes there.
+    for (const name of KEPT_FOLDERS) {
       const st = await stat(resolve(dir, name)).catch(() => undefined);
       if (st && !st.isDirectory()) throw Object.assign(new Error(`${name} is not a folder`), { code: 'ENOTDIR' });
     }

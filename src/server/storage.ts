@@ -19,6 +19,9 @@ import { join } from 'node:path';
 import { fsyncDir, isAtomicTemp, randomId, randomToken, readJsonFile, writeFileAtomic } from './fs-util.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
+/** The folders kept across restarts (tmp/ and spare/ are wiped and made anew at every start). */
+export const KEPT_FOLDERS = ['blobs', 'journal', 'files'] as const;
+
 export interface FileStatus {
   path: string;
   sizeBytes: number;
@@ -245,7 +248,7 @@ export class Storage {
 
   private async replay(): Promise<JournalEntry[]> {
     // tmp/ and spare/ are wiped and made again just below.
-    for (const dir of ['blobs', 'journal', 'files']) await mkdir(join(this.dataDir, dir), { recursive: true, mode: 0o700 });
+    for (const dir of KEPT_FOLDERS) await mkdir(join(this.dataDir, dir), { recursive: true, mode: 0o700 });
     // Bodies that were being received when the last run ended were never committed;
     // spares belong to no version.
     for (const dir of [this.tmpDir, this.spareDir]) {

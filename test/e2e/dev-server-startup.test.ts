@@ -1,6 +1,6 @@
 // SPEC 2 `dev-server`: what it prints, what it keeps across restarts, the
 // profile it saves, its flags, and how it fails.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,24 @@ describe('start-up', () => {
       expect([named.apiKey, named.workspace]).toEqual(['fio_given', 'ws_given']);
       expect((await api(named, 'GET', '/cors')).status).toBe(200);
       await named.stop();
+    } finally {
+      rmSync(box.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('makes a missing data dir and its parents owner-only; a file named tmp there is simply replaced', async () => {
+    const box = makeSandbox();
+    try {
+      // The last --data-dir wins: this one does not exist yet (the helper makes its own).
+      const dataDir = join(box.dir, 'new', 'data');
+      const first = await startDevServer(box, ['--data-dir', dataDir]);
+      await first.stop();
+      expect([statSync(join(box.dir, 'new')).mode & 0o777, statSync(dataDir).mode & 0o777]).toEqual([0o700, 0o700]);
+      rmSync(join(dataDir, 'tmp'), { recursive: true });
+      writeFileSync(join(dataDir, 'tmp'), 'in the way');
+      const again = await startDevServer(box, ['--data-dir', dataDir]);
+      await again.stop();
+      expect(statSync(join(dataDir, 'tmp')).isDirectory()).toBe(true);
     } finally {
       rmSync(box.dir, { recursive: true, force: true });
     }

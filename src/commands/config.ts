@@ -9,6 +9,7 @@ import {
   SETTING_KEYS,
   assertSettingKey,
   isSecretKey,
+  profileName,
   validateSetting,
   type SettingKey,
 } from '../core/settings.js';
@@ -38,10 +39,11 @@ export async function configSet(key: string, value: string | undefined, opts: { 
   const raw = await valueFor(name, value, opts, ctx);
   if (raw === '') throw new UsageError(`empty value for ${name}: to remove it use 'fastup config unset ${name}'`);
   const valid = validateSetting(name, raw);
-  const settings = await loadSettings(ctx);
-  (await ConfigStore.open(ctx.env)).set(settings.profile, name, valid);
-  ctx.ui.info(`set ${name} = ${shown(name, valid)} (profile ${settings.profile})`);
-  if (ctx.ui.json) ctx.ui.jsonLine({ profile: settings.profile, key: name, value: shown(name, valid) });
+  // Only the profile's name is needed: ConfigStore.open reads and checks the file itself.
+  const profile = profileName(ctx.globals.profile, ctx.env);
+  (await ConfigStore.open(ctx.env)).set(profile, name, valid);
+  ctx.ui.info(`set ${name} = ${shown(name, valid)} (profile ${profile})`);
+  if (ctx.ui.json) ctx.ui.jsonLine({ profile, key: name, value: shown(name, valid) });
 }
 
 export async function configGet(key: string, ctx: Context): Promise<void> {
@@ -60,9 +62,9 @@ export async function configGet(key: string, ctx: Context): Promise<void> {
 
 export async function configUnset(key: string, ctx: Context): Promise<void> {
   const name = assertSettingKey(key);
-  const settings = await loadSettings(ctx);
-  const removed = (await ConfigStore.open(ctx.env)).unset(settings.profile, name);
-  ctx.ui.info(removed ? `unset ${name} (profile ${settings.profile})` : `${name} was not set in profile ${settings.profile}`);
+  const profile = profileName(ctx.globals.profile, ctx.env);
+  const removed = (await ConfigStore.open(ctx.env)).unset(profile, name);
+  ctx.ui.info(removed ? `unset ${name} (profile ${profile})` : `${name} was not set in profile ${profile}`);
 }
 
 export async function configList(ctx: Context): Promise<void> {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { CommanderError, type Command } from 'commander';
 import { buildProgram } from './program.js';
 import { Cleanups, type Context, type GlobalOptions } from './core/context.js';
-import { ExitCode, FastupError, InterruptedError, LocalFileError, ReportedError, UsageError, toFastupError, type StopReason } from './core/errors.js';
+import { ExitCode, FastupError, InterruptedError, ReportedError, UsageError, outputError, toFastupError, type StopReason } from './core/errors.js';
 import type { Ui } from './core/output/ui.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -114,13 +114,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     onSignal('SIGPIPE');
   } else {
     // `> /dev/full`, a broken device: the same clean-ups, then one line on stderr.
-    stop(
-      new LocalFileError(`cannot write to standard output: ${err.code ?? err.message}`, {
-        code: 'OutputError',
-        hint: 'free some space, or send the output somewhere else',
-        cause: err,
-      }),
-    );
+    stop(outputError(err));
   }
 });
 // A closed stderr has nobody left to tell; nothing to do but carry on.

@@ -129,6 +129,22 @@ export class InterruptedError extends FastupError {
   }
 }
 
+/** `> /dev/full`, a broken device: the run stops as for a signal, but it is a local failure (exit 4). */
+export function outputError(cause: NodeJS.ErrnoException): LocalFileError {
+  return new LocalFileError(`cannot write to standard output: ${cause.code ?? cause.message}`, {
+    code: 'OutputError',
+    hint: 'free some space, or send the output somewhere else',
+    cause,
+  });
+}
+
+const STOP_CODES = new Set<string>([...Object.values(STOPS).map(([, , code]) => code), 'OutputError']);
+
+/** A stop from outside the command (a signal, a reader gone, a stdout that fails): said once for the run, not per file. */
+export function isStop(err: FastupError | undefined): boolean {
+  return err !== undefined && STOP_CODES.has(err.code);
+}
+
 /**
  * The failure was already reported (e.g. per file, as each file failed):
  * the CLI only has to exit with this code and print nothing more.

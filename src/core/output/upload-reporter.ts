@@ -2,7 +2,7 @@
 // line under --json, failures included), one short stderr line per failure,
 // retries as warnings, and a closing summary on stderr (stdout keeps exactly
 // one line per file, for scripts that read it line by line).
-import type { FastupError } from '../errors.js';
+import { isStop } from '../errors.js';
 import type { FileResult, UploadEvent } from '../transfer/events.js';
 import { formatBytes, formatDuration } from '../units.js';
 import type { Ui } from './ui.js';
@@ -11,11 +11,6 @@ export function resultJson(r: FileResult): Record<string, unknown> {
   const { error, ...rest } = r;
   if (!error) return rest;
   return { ...rest, error: error.toJSON() };
-}
-
-/** A stop from outside (a signal, a reader gone, a stdout that fails): said once for the run, not per file. */
-export function isInterruption(err: FastupError | undefined): boolean {
-  return err?.code === 'Interrupted' || err?.code === 'Terminated' || err?.code === 'OutputClosed' || err?.code === 'OutputError';
 }
 
 export class UploadReporter {
@@ -36,7 +31,7 @@ export class UploadReporter {
     if (this.ui.json) this.ui.jsonLine(resultJson(r));
     if (r.error) {
       // Files an interrupt stopped are listed together by interrupted().
-      if (!isInterruption(r.error)) this.ui.error(r.error, r.file);
+      if (!isStop(r.error)) this.ui.error(r.error, r.file);
       return;
     }
     if (this.ui.quiet) return;

@@ -83,10 +83,6 @@ export class ConfigStore {
     return new ConfigStore(conf);
   }
 
-  get path(): string {
-    return this.conf.path;
-  }
-
   set(profile: string, key: string, value: string): void {
     this.merge(profile, { [key]: value });
   }

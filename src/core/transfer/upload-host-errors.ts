@@ -4,14 +4,12 @@
 import { HttpStatusError, parseApiError, type ApiErrorBody } from '../api-errors.js';
 import { NetworkError, RejectedError, type FastupError } from '../errors.js';
 
-export type HostErrorBody = ApiErrorBody;
-
 function xmlText(xml: string, tag: string): string | undefined {
   const m = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml);
   return m?.[1]?.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&').trim();
 }
 
-export function parseHostError(text: string): HostErrorBody | undefined {
+function parseHostError(text: string): ApiErrorBody | undefined {
   const trimmed = text.trim();
   // Fastio's hosts answer in the API's JSON error shape.
   if (trimmed.startsWith('{')) return parseApiError(trimmed);
@@ -33,7 +31,7 @@ const HINTS: Record<string, string> = {
 };
 
 /** S3 says "AccessDenied: Request has expired" where the Fastio host says RequestExpired. */
-function normalise(status: number, body: HostErrorBody | undefined): string {
+function normalise(status: number, body: ApiErrorBody | undefined): string {
   if (body?.code === 'AccessDenied' && /expired/i.test(body.message)) return 'RequestExpired';
   if (body) return body.code;
   if (status === 411) return 'MissingContentLength';

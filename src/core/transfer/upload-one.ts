@@ -112,7 +112,7 @@ export async function uploadOne(file: PlannedFile, active: ActiveFile, deps: Fil
     let confirmMs: number | undefined;
     if (deps.confirm) {
       const putEnded = deps.now();
-      await deps.confirm({ path, sizeBytes: put.sizeBytes, sha256: put.sha256 });
+      await deps.confirm(committed);
       // End of PUT to verified webhook: the latency issue 6 measures.
       confirmMs = deps.now() - putEnded;
     }

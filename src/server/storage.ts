@@ -140,8 +140,8 @@ export class Storage {
   private async retire(record: FileRecord): Promise<void> {
     const from = this.blobPath(record.blob);
     if (this.recovering || record.sizeBytes < SPARE_MIN_BYTES) {
-      // Freeing a large blob takes a while and nobody needs to wait for it;
-      // one a crash leaves behind is collected at the next start.
+      // Unlinked off the hot path: nobody needs to wait for it, and one a
+      // crash leaves behind is collected at the next start.
       void unlink(from).catch(() => {});
       return;
     }
@@ -152,20 +152,18 @@ export class Storage {
       void unlink(from).catch(() => {});
       return;
     }
-    const spare: Spare = {
-      path,
-      timer: setTimeout(() => {
-        const at = this.spares.indexOf(spare);
-        if (at >= 0) this.spares.splice(at, 1);
-        void unlink(path).catch(() => {});
-      }, SPARE_IDLE_MS).unref(),
-    };
+    const spare: Spare = { path, timer: setTimeout(() => this.dropSpare(spare), SPARE_IDLE_MS).unref() };
     this.spares.push(spare);
-    while (this.spares.length > SPARES_MAX) {
-      const oldest = this.spares.shift()!;
-      clearTimeout(oldest.timer);
-      void unlink(oldest.path).catch(() => {});
-    }
+    // Spares come one at a time: at most one too many.
+    if (this.spares.length > SPARES_MAX) this.dropSpare(this.spares[0] as Spare);
+  }
+
+  /** Forgets a spare and unlinks it off the hot path. */
+  private dropSpare(spare: Spare): void {
+    const at = this.spares.indexOf(spare);
+    if (at >= 0) this.spares.splice(at, 1);
+    clearTimeout(spare.timer);
+    void unlink(spare.path).catch(() => {});
   }
 
   status(path: string): FileStatus | undefined {
